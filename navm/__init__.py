@@ -1,0 +1,3 @@
+"""navm: a compiler and runtime for neutral-atom quantum computers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,95 @@
+"""The `navm` command.
+
+Every user error is printed as `file:line:column: error: message` with the
+source line and a caret, and exits with status 2. Internal errors say so and
+exit with 70; set NAVM_DEBUG=1 to see their traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from navm.diagnostics import NavmError
+
+app = typer.Typer(
+    name="navm",
+    help="Compiler and runtime for neutral-atom quantum computers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 70
+
+
+@app.command()
+def opt(
+    file: Path = typer.Argument(..., help="A .qbc, .sigma.json or IR-text (.mlir) file.", show_default=False),
+    passes: str = typer.Option("", "-p", "--passes", help="Comma-separated pass pipeline, e.g. 'unroll,canonicalize'."),
+    device: Optional[str] = typer.Option(None, "--device", help="Device profile: a built-in name or a JSON file."),
+    print_ir_after_all: bool = typer.Option(False, "--print-ir-after-all", help="Print the IR after every pass."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the final IR here instead of stdout."),
+    locations: bool = typer.Option(True, "--locations/--no-locations", help="Print source locations in the IR."),
+) -> None:
+    """Parse FILE, run a pass pipeline on it, print the IR."""
+    from navm.pipeline import run_pipeline
+
+    run_pipeline(
+        file, passes, device=device, print_ir_after_all=print_ir_after_all,
+        output=output, locations=locations, stdout=sys.stdout,
+    )
+
+
+@app.command()
+def passes() -> None:
+    """List the registered passes with their options."""
+    from xdsl.passes import get_pass_option_infos
+
+    from navm.passes import PASSES
+
+    for name in sorted(PASSES):
+        cls = PASSES[name]()
+        options = ", ".join(f"{o.name}={o.default_value}" for o in get_pass_option_infos(cls))
+        doc = (cls.__doc__ or "").strip().splitlines()[0]
+        typer.echo(f"{name}" + (f"{{{options}}}" if options else "") + (f"  {doc}" if doc else ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, mapping errors to exit statuses."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except NavmError as err:
+        err_console.print(err.render(), markup=False)
+        return EXIT_USER_ERROR
+    except typer.Exit as e:
+        return e.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("aborted", markup=False)
+        return 130
+    except Exception as err:  # click usage errors and internal errors
+        import click
+
+        if isinstance(err, click.ClickException):
+            err.show()
+            return err.exit_code
+        if os.environ.get("NAVM_DEBUG"):
+            raise
+        err_console.print(
+            f"internal error: {type(err).__name__}: {err}\n"
+            "  this is a bug in navm; rerun with NAVM_DEBUG=1 for the traceback and report it",
+            markup=False,
+        )
+        return EXIT_INTERNAL_ERROR
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

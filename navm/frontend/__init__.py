@@ -1,0 +1,64 @@
+"""Front ends: every input language to navm IR, behind one entry point, `load`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xdsl.dialects.builtin import ModuleOp
+
+from navm.diagnostics import NavmError
+
+IR_SUFFIXES = (".mlir", ".navm", ".ir")
+
+
+def language_of(path: str | Path) -> str:
+    name = str(path).lower()
+    if name.endswith(".qbc"):
+        return "qbc"
+    if name.endswith(".sigma.json") or name.endswith(".sigma"):
+        return "sigma"
+    if name.endswith(IR_SUFFIXES):
+        return "ir"
+    raise NavmError(
+        f"{path}: cannot tell the input language from the file name; "
+        "use .qbc, .sigma.json or .mlir (IR text)"
+    )
+
+
+def read_source(path: str | Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NavmError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise NavmError(f"{path}: cannot read: {err}") from None
+
+
+def load_text(text: str, language: str, file: str = "<input>") -> ModuleOp:
+    """Parse source text of a known language into a module."""
+    if language == "qbc":
+        from navm.frontend.qbc import parse_text
+        from navm.frontend.qbc.builder import build_module
+
+        return build_module(parse_text(text, file))
+    if language == "sigma":
+        from navm.frontend.sigma import parse_sigma_text
+        from navm.frontend.sigma.builder import build_module as build_sigma
+
+        return build_sigma(parse_sigma_text(text, file))
+    if language == "ir":
+        from navm.ir.context import parse_module
+
+        return parse_module(text, file)
+    raise NavmError(f"unknown input language '{language}'")
+
+
+def load(path: str | Path) -> ModuleOp:
+    """Read and parse a .qbc, .sigma.json or IR-text file into a module."""
+    language = language_of(path)
+    if language == "qbc":
+        from navm.frontend.qbc import parse_file
+        from navm.frontend.qbc.builder import build_module
+
+        return build_module(parse_file(path))
+    return load_text(read_source(path), language, str(path))

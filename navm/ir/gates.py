@@ -1,0 +1,94 @@
+"""The row kinds of a `navm.circuit` table: gates, macros, measurement and noise channels.
+
+An opcode is the index of its `GateDef` in `GATES`. Frontends, the circuit table,
+passes and backends all refer to this one registry, so a gate's arity and
+parameters are declared exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VARIADIC = -1
+
+
+@dataclass(frozen=True)
+class GateDef:
+    """One row kind. `n_qubits` is VARIADIC for barrier/qft/iqft."""
+
+    name: str
+    n_qubits: int
+    params: tuple[str, ...] = ()
+    kind: str = "gate"  # gate | macro | measure | reset | barrier | noise
+    inverse: str | None = None  # name of the inverse gate when it takes no params
+    min_qubits: int = 0
+
+    @property
+    def dialect(self) -> str:
+        return "noise" if self.kind == "noise" else "navm"
+
+    @property
+    def printed_name(self) -> str:
+        return f"noise.{self.name}" if self.kind == "noise" else self.name
+
+    @property
+    def n_params(self) -> int:
+        return len(self.params)
+
+
+GATES: tuple[GateDef, ...] = (
+    GateDef("h", 1, inverse="h"),
+    GateDef("x", 1, inverse="x"),
+    GateDef("y", 1, inverse="y"),
+    GateDef("z", 1, inverse="z"),
+    GateDef("s", 1, inverse="sdg"),
+    GateDef("sdg", 1, inverse="s"),
+    GateDef("t", 1, inverse="tdg"),
+    GateDef("tdg", 1, inverse="t"),
+    GateDef("rx", 1, ("angle",)),
+    GateDef("ry", 1, ("angle",)),
+    GateDef("rz", 1, ("angle",)),
+    GateDef("r", 1, ("axis", "angle")),
+    GateDef("cz", 2, inverse="cz"),
+    GateDef("cx", 2, inverse="cx"),
+    GateDef("swap", 2, inverse="swap"),
+    GateDef("w", 3),
+    GateDef("qft", VARIADIC, kind="macro", min_qubits=1),
+    GateDef("iqft", VARIADIC, kind="macro", min_qubits=1),
+    GateDef("measure", 1, kind="measure"),
+    GateDef("reset", 1, kind="reset"),
+    GateDef("barrier", VARIADIC, kind="barrier"),
+    GateDef("pauli", 1, ("px", "py", "pz"), kind="noise"),
+    GateDef("depolarize", 1, ("p",), kind="noise"),
+    GateDef("depolarize2", 2, ("p",), kind="noise"),
+    GateDef("loss", 1, ("p",), kind="noise"),
+    GateDef("readout_flip", 1, ("p",), kind="noise"),
+)
+
+OPCODE: dict[str, int] = {g.name: i for i, g in enumerate(GATES)}
+BY_PRINTED_NAME: dict[str, int] = {g.printed_name: i for i, g in enumerate(GATES)}
+MAX_PARAMS = max(g.n_params for g in GATES)
+
+# QBC quantum mnemonic -> row kind.
+QBC_MNEMONIC_TO_GATE: dict[str, str] = {
+    "QH": "h", "QX": "x", "QY": "y", "QZ": "z", "QS": "s", "QSDG": "sdg", "QT": "t",
+    "QTDG": "tdg", "QRX": "rx", "QRY": "ry", "QRZ": "rz", "QR": "r", "QCZ": "cz",
+    "QCX": "cx", "QSWAP": "swap", "QW": "w", "QMEAS": "measure", "QRESET": "reset",
+    "QBARRIER": "barrier", "QPAULI": "pauli", "QDEPOL": "depolarize",
+    "QDEPOL2": "depolarize2", "QLOSS": "loss", "QFLIP": "readout_flip",
+}
+
+
+def gate(name: str) -> GateDef:
+    return GATES[OPCODE[name]]
+
+
+def check_arity(g: GateDef, n_qubits: int) -> str | None:
+    """An error message if `n_qubits` does not suit `g`, else None."""
+    if g.n_qubits == VARIADIC:
+        if n_qubits < g.min_qubits:
+            return f"'{g.name}' needs at least {g.min_qubits} qubit(s), got {n_qubits}"
+        return None
+    if n_qubits != g.n_qubits:
+        return f"'{g.name}' acts on {g.n_qubits} qubit(s), got {n_qubits}"
+    return None

@@ -1,0 +1,37 @@
+"""The base of every navm pass, and how a pass finds the device profile."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+
+from navm.diagnostics import NavmError
+from navm.ir.navm import device_name
+
+
+@dataclass(frozen=True)
+class NavmPass(ModulePass):
+    """A ModulePass that reads and writes IR only; user errors are NavmErrors."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        self.run(ctx, op)
+
+    @abstractmethod
+    def run(self, ctx: Context, module: ModuleOp) -> None: ...
+
+
+def module_device(module: ModuleOp, explicit: str | None, pass_name: str):
+    """The device profile named by the pass option, else by the module's `navm.device`."""
+    from navm.runtime.devices import load_profile
+
+    name = explicit or device_name(module)
+    if not name:
+        raise NavmError(
+            f"{pass_name} needs a device profile: pass --device PROFILE "
+            f"or the option {pass_name}{{device=PROFILE}}"
+        )
+    return load_profile(name)

@@ -1,0 +1,1 @@
+"""The runtime: the QBC VM, device profiles, and (later) jobs and services."""
