@@ -25,7 +25,7 @@ from navm.ir.operands import (
     RegAttr,
     format_operand,
     is_operand_start,
-    operand_fits,
+    KIND_TYPES,
     parse_operand,
 )
 
