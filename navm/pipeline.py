@@ -12,6 +12,7 @@ from navm.ir.context import make_context, print_module
 from navm.ir.navm import DEVICE_ATTR
 from navm.ir.verify import verify_module
 from navm.passes import parse_pipeline
+from navm.perf import gc_paused
 
 
 def compile_module(
@@ -52,10 +53,11 @@ def run_pipeline(
         stdout.write(f"// -----// IR after {p.name} //----- //\n")
         stdout.write(print_module(module, locations=locations))
 
-    module = compile_module(
-        load(file), passes, device=device, after_each=show if print_ir_after_all else None
-    )
-    text = print_module(module, locations=locations)
+    with gc_paused():
+        module = compile_module(
+            load(file), passes, device=device, after_each=show if print_ir_after_all else None
+        )
+        text = print_module(module, locations=locations)
     if output is not None:
         output.write_text(text, encoding="utf-8")
     elif not print_ir_after_all or not passes:

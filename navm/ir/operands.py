@@ -125,12 +125,16 @@ def parse_operand(parser: AttrParser) -> Attribute:
     parser.raise_error(f"expected a qbc operand, got '{ident}'")
 
 
+# Exact attribute types per operand kind (type() lookups: isinstance on xDSL's
+# ABC-based attribute classes is several times slower, and these are final).
+KIND_TYPES: dict[Kind, frozenset[type]] = {
+    Kind.REG: frozenset({RegAttr}),
+    Kind.VALUE: frozenset({RegAttr, IntAttr, FloatData}),
+    Kind.LABEL: frozenset({LabelAttr}),
+    Kind.QUBIT: frozenset({QubitAttr, QubitRegAttr}),
+}
+
+
 def operand_fits(attr: Attribute, kind: Kind) -> bool:
     """Whether an operand attribute may stand where `kind` is expected."""
-    if kind is Kind.REG:
-        return isinstance(attr, RegAttr)
-    if kind is Kind.VALUE:
-        return isinstance(attr, (RegAttr, IntAttr, FloatData))
-    if kind is Kind.LABEL:
-        return isinstance(attr, LabelAttr)
-    return isinstance(attr, (QubitAttr, QubitRegAttr))
+    return type(attr) in KIND_TYPES[kind]

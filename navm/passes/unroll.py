@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Block
 
 from navm.diagnostics import NavmError, SourceLocation
 from navm.ir.circuit_table import GateTable, Placement, Row, TableBuilder
@@ -39,12 +40,13 @@ class Unroll(NavmPass):
         ops = list(module.body.block.ops)
         if any(isinstance(op, (QbcInstruction, LabelOp)) for op in ops):
             circuit = self._evaluate(module)
-            for op in ops:
-                if isinstance(op, (QbcInstruction, LabelOp)):
-                    op.detach()
-                    op.erase()
+            # Swap in a fresh body instead of erasing instructions one by one.
+            kept = [op for op in ops if not isinstance(op, (QbcInstruction, LabelOp))]
+            for op in kept:
+                op.detach()
+            module.body.detach_block(0)
+            module.body.add_block(Block([*kept, circuit]))
             module.attributes.pop(ENTRY_ATTR, None)
-            module.body.block.add_op(circuit)
         for op in module.body.block.ops:
             if isinstance(op, CircuitOp) and _has_macros(op.gate_table):
                 op.properties["table"] = type(op.table)(_expand_macros(op.gate_table))
@@ -87,18 +89,21 @@ class _Recorder:
         self.max_qubit = max(self.max_qubit, qubit)
 
     def apply(self, gate, qubits, params, loc) -> None:
-        g = GATES[OPCODE[gate]]
-        if (msg := check_arity(g, len(qubits))) is not None:
+        code = OPCODE[gate]
+        g = GATES[code]
+        if g.n_qubits != len(qubits) and (msg := check_arity(g, len(qubits))) is not None:
             raise NavmError(msg, loc)
-        if len(set(qubits)) != len(qubits):
+        if len(qubits) > 1 and len(set(qubits)) != len(qubits):
             raise NavmError(f"'{gate}' acts on the same qubit twice: {', '.join(f'q{q}' for q in qubits)}", loc)
-        if g.kind == "noise" and (msg := channel_error(gate, params)) is not None:
-            raise NavmError(msg, loc)
-        if not all(math.isfinite(p) for p in params):
-            raise NavmError(f"'{gate}' parameter is not finite: {params}", loc)
-        if qubits:
-            self.max_qubit = max(self.max_qubit, *qubits)
-        self.table.add(OPCODE[gate], qubits, params, None, loc)
+        if params:
+            if not all(math.isfinite(p) for p in params):
+                raise NavmError(f"'{gate}' parameter is not finite: {params}", loc)
+            if g.kind == "noise" and (msg := channel_error(gate, params)) is not None:
+                raise NavmError(msg, loc)
+        for q in qubits:
+            if q > self.max_qubit:
+                self.max_qubit = q
+        self.table.add(code, qubits, params, None, loc)
 
     def measure(self, qubit, result, loc) -> object:
         self.max_qubit = max(self.max_qubit, qubit)

@@ -26,6 +26,9 @@ from navm.runtime.vm import arith
 from navm.runtime.vm.errors import DynamicValueError, VMTrap
 
 
+_QUBIT_TYPES = (QubitAttr, QubitRegAttr)
+
+
 class _Fault(Exception):
     """A trap raised inside an instruction; the run loop adds the position."""
 
@@ -67,7 +70,7 @@ class ReferenceVM:
         labels: dict[str, int] = {}
         instructions: list[QbcInstruction] = []
         for op in module.body.block.ops:
-            if isinstance(op, LabelOp):
+            if type(op) is LabelOp:
                 labels[op.sym_name.data] = len(instructions)
             elif isinstance(op, QbcInstruction):
                 instructions.append(op)
@@ -110,16 +113,16 @@ class ReferenceVM:
     # ------------------------------------------------------------------ decoding
 
     def _value(self, a: Attribute) -> Callable[[], object]:
-        if isinstance(a, RegAttr):
+        if type(a) is RegAttr:
             regs, i = self.state.regs, a.data
             return lambda: regs[i]
-        if isinstance(a, (IntAttr, FloatData)):
+        if type(a) is IntAttr or type(a) is FloatData:
             c = a.data
             return lambda: c
         raise AssertionError(f"not a value operand: {a}")
 
     def _qubit(self, a: Attribute) -> Callable[[], int]:
-        if isinstance(a, QubitAttr):
+        if type(a) is QubitAttr:
             c = a.data
             return lambda: c
         assert isinstance(a, QubitRegAttr)
@@ -165,10 +168,13 @@ class ReferenceVM:
                 regs[r] = handler.measure(q(), f"r{r}", loc)
             return measure
         gate = QBC_MNEMONIC_TO_GATE[m]
-        qubits = [self._qubit(a) for a in args if isinstance(a, (QubitAttr, QubitRegAttr))]
-        params = [self._value(a) for a in args if not isinstance(a, (QubitAttr, QubitRegAttr))]
+        if not [a for a in args if type(a) is not QubitAttr]:  # common case: fixed qubits, no params
+            fixed = tuple(a.data for a in args)
+            return lambda: handler.apply(gate, fixed, (), loc)
+        qubits = [self._qubit(a) for a in args if type(a) in _QUBIT_TYPES]
+        params = [self._value(a) for a in args if type(a) not in _QUBIT_TYPES]
         return lambda: handler.apply(
-            gate, tuple(q() for q in qubits), tuple(_num(p()) for p in params), loc
+            gate, tuple([q() for q in qubits]), tuple([_num(p()) for p in params]), loc
         )
 
 
