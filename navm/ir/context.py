@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import Builtin, ModuleOp
@@ -42,12 +43,16 @@ def parse_module(text: str, file: str = "<ir>") -> ModuleOp:
     try:
         return Parser(make_context(), text, file).parse_module()
     except ParseError as err:
-        span = err.span
-        line, col = span.get_line_col()
-        raise NavmError(_first_line(str(err)), SourceLocation(file, line + 1, col + 1)) from None
+        raise NavmError(err.msg, _error_location(err, text, file)) from None
 
 
-def _first_line(message: str) -> str:
-    # xDSL renders its own caret display; keep only the message itself.
-    lines = [ln for ln in message.splitlines() if ln.strip()]
-    return lines[-1].strip() if lines else "invalid IR"
+def _error_location(err: ParseError, text: str, file: str) -> SourceLocation:
+    start = err.span.start
+    # xDSL reports an unknown op at the token after its name; point at the name.
+    if (m := re.match(r"Operation (\S+) is not registered", err.msg)) is not None:
+        found = text.rfind(m.group(1), 0, start + 1)
+        if found >= 0:
+            start = found
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return SourceLocation(file, line, column)

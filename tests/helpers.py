@@ -1,0 +1,42 @@
+"""Helpers shared by the tests: compile programs from tests/programs, run the CLI in-process."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+from pathlib import Path
+
+from navm.frontend import load
+from navm.ir.context import print_module
+from navm.pipeline import compile_module
+
+TESTS = Path(__file__).parent
+PROGRAMS = TESTS / "programs"
+
+
+def compile_program(name: str, passes: str = "", device: str | None = None):
+    """Load tests/programs/NAME (relative path, so locations are stable) and run passes."""
+    return compile_module(load(Path("programs") / name), passes, device=device)
+
+
+def ir_after_each(name: str, passes: str, device: str | None = None) -> str:
+    """The IR of tests/programs/NAME as loaded and after each pass, as one text."""
+    parts = []
+    module = load(Path("programs") / name)
+    parts.append("// loaded\n" + print_module(module))
+
+    def show(p, m):
+        parts.append(f"// after {p.name}\n" + print_module(m))
+
+    compile_module(module, passes, device=device, after_each=show)
+    return "\n".join(parts)
+
+
+def run_cli(*args: str, capsys) -> tuple[int, str, str]:
+    from navm.cli import main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        rc = main(list(args))
+    captured = capsys.readouterr()
+    return rc, out.getvalue() + captured.out, captured.err
