@@ -22,7 +22,7 @@ from tests.helpers import TESTS
 ROOT = TESTS.parent
 SOURCES = sorted(
     [p.relative_to(ROOT) for p in (ROOT / "examples").rglob("*") if p.suffix in (".qbc", ".json")]
-    + [p.relative_to(ROOT) for p in (TESTS / "programs").glob("*.qbc")]
+    + [p.relative_to(ROOT) for p in (TESTS / "programs").glob("*") if p.suffix in (".qbc", ".json")]
 )
 
 

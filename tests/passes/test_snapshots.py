@@ -16,6 +16,7 @@ PIPELINES = {
     "noise.qbc": "unroll,canonicalize",
     "sites.qbc": "unroll,canonicalize,migrate-isa{to=1.0}",
     "cancel.qbc": "unroll,canonicalize",
+    "macros.sigma.json": "unroll,canonicalize,migrate-isa{to=1.0}",
 }
 
 
