@@ -6,13 +6,15 @@ can provoke is allowed to escape as a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class SourceLocation:
-    """A 1-based line and column in a named source file."""
+class SourceLocation(NamedTuple):
+    """A 1-based line and column in a named source file.
+
+    A NamedTuple, not a dataclass: front ends make one per token, and tuples
+    are the cheapest immutable records Python builds."""
 
     file: str
     line: int
@@ -27,7 +29,7 @@ _SOURCES: dict[str, list[str]] = {}
 
 def register_source(file: str, text: str) -> None:
     """Remember a source text so diagnostics can quote its lines later."""
-    _SOURCES[file] = text.splitlines()
+    _SOURCES[file] = text.split("\n")  # as the lexers count lines: \n only
 
 
 def source_line(loc: SourceLocation) -> str | None:
@@ -35,7 +37,7 @@ def source_line(loc: SourceLocation) -> str | None:
     lines = _SOURCES.get(loc.file)
     if lines is None:
         try:
-            lines = Path(loc.file).read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = Path(loc.file).read_text(encoding="utf-8", errors="replace").split("\n")
         except OSError:
             return None
         _SOURCES[loc.file] = lines

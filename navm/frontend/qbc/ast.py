@@ -2,13 +2,15 @@
 
 Constants are already substituted, includes expanded, aliases resolved and
 every operand checked against `navm.ir.instruction_set`; each item keeps the
-position it came from.
+position it came from. Items are NamedTuples: a 100k-line program makes
+~500k of them, and tuples are the cheapest immutable records to build.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 from navm.diagnostics import SourceLocation
 
@@ -22,22 +24,19 @@ class OperandType(str, Enum):
     QUBIT_REG = "qubit_reg"  # value: register number holding the qubit index (q[r2])
 
 
-@dataclass(frozen=True, slots=True)
-class Operand:
+class Operand(NamedTuple):
     type: OperandType
     value: int | float | str
     loc: SourceLocation
 
 
-@dataclass(frozen=True, slots=True)
-class Instruction:
+class Instruction(NamedTuple):
     mnemonic: str  # canonical, upper case, alias resolved (QJE -> QJEQ)
     operands: tuple[Operand, ...]
     loc: SourceLocation  # position of the mnemonic
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
+class Label(NamedTuple):
     name: str
     loc: SourceLocation
 
