@@ -37,6 +37,22 @@ def test_documented_commands_run(doc, command, monkeypatch, capsys):
     assert rc == 0, err
 
 
+README_COMMAND = re.compile(r"^\./dev (navm .+?|example)\s*(?:#.*)?$", re.M)
+
+
+@pytest.mark.parametrize("command", README_COMMAND.findall((ROOT / "README.md").read_text()))
+def test_readme_commands_run(command, monkeypatch, capsys):
+    """The README's `./dev example` and `./dev navm …` lines, run in-process."""
+    if command == "example":
+        script = (ROOT / "dev").read_text()
+        command = re.search(r'exec "\$VENV/bin/navm" (.+?) "\$@"', script).group(1)
+    else:
+        command = command.removeprefix("navm ")
+    monkeypatch.chdir(ROOT)
+    rc, out, err = run_cli(*shlex.split(command), capsys=capsys)
+    assert rc == 0, err
+
+
 def test_every_pass_has_a_page():
     for name in PASSES:
         page = ROOT / "docs" / "passes" / f"{name}.md"
