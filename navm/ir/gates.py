@@ -22,6 +22,7 @@ class GateDef:
     kind: str = "gate"  # gate | macro | measure | reset | barrier | noise
     inverse: str | None = None  # name of the inverse gate when it takes no params
     min_qubits: int = 0
+    doc: str = ""
 
     @property
     def dialect(self) -> str:
@@ -37,32 +38,34 @@ class GateDef:
 
 
 GATES: tuple[GateDef, ...] = (
-    GateDef("h", 1, inverse="h"),
-    GateDef("x", 1, inverse="x"),
-    GateDef("y", 1, inverse="y"),
-    GateDef("z", 1, inverse="z"),
-    GateDef("s", 1, inverse="sdg"),
-    GateDef("sdg", 1, inverse="s"),
-    GateDef("t", 1, inverse="tdg"),
-    GateDef("tdg", 1, inverse="t"),
-    GateDef("rx", 1, ("angle",)),
-    GateDef("ry", 1, ("angle",)),
-    GateDef("rz", 1, ("angle",)),
-    GateDef("r", 1, ("axis", "angle")),
-    GateDef("cz", 2, inverse="cz"),
-    GateDef("cx", 2, inverse="cx"),
-    GateDef("swap", 2, inverse="swap"),
-    GateDef("w", 3),
-    GateDef("qft", VARIADIC, kind="macro", min_qubits=1),
-    GateDef("iqft", VARIADIC, kind="macro", min_qubits=1),
-    GateDef("measure", 1, kind="measure"),
-    GateDef("reset", 1, kind="reset"),
-    GateDef("barrier", VARIADIC, kind="barrier"),
-    GateDef("pauli", 1, ("px", "py", "pz"), kind="noise"),
-    GateDef("depolarize", 1, ("p",), kind="noise"),
-    GateDef("depolarize2", 2, ("p",), kind="noise"),
-    GateDef("loss", 1, ("p",), kind="noise"),
-    GateDef("readout_flip", 1, ("p",), kind="noise"),
+    GateDef("h", 1, inverse="h", doc="Hadamard"),
+    GateDef("x", 1, inverse="x", doc="Pauli X"),
+    GateDef("y", 1, inverse="y", doc="Pauli Y"),
+    GateDef("z", 1, inverse="z", doc="Pauli Z"),
+    GateDef("s", 1, inverse="sdg", doc="S = sqrt(Z)"),
+    GateDef("sdg", 1, inverse="s", doc="S dagger"),
+    GateDef("t", 1, inverse="tdg", doc="T = sqrt(S)"),
+    GateDef("tdg", 1, inverse="t", doc="T dagger"),
+    GateDef("rx", 1, ("angle",), doc="rotation about X"),
+    GateDef("ry", 1, ("angle",), doc="rotation about Y"),
+    GateDef("rz", 1, ("angle",), doc="rotation about Z"),
+    GateDef("r", 1, ("axis", "angle"), doc="rotation by angle about cos(axis) X + sin(axis) Y"),
+    GateDef("cz", 2, inverse="cz", doc="controlled Z"),
+    GateDef("cx", 2, inverse="cx", doc="controlled X (control, target)"),
+    GateDef("swap", 2, inverse="swap", doc="swap"),
+    GateDef("w", 3, doc="W-state preparation on three qubits"),
+    GateDef("qft", VARIADIC, kind="macro", min_qubits=1,
+            doc="quantum Fourier transform (macro), qubits most significant first"),
+    GateDef("iqft", VARIADIC, kind="macro", min_qubits=1, doc="inverse quantum Fourier transform (macro)"),
+    GateDef("measure", 1, kind="measure", doc="measure into the named result"),
+    GateDef("reset", 1, kind="reset", doc="reset to |0>"),
+    GateDef("barrier", VARIADIC, kind="barrier", doc="scheduling barrier (no qubits: all qubits)"),
+    GateDef("pauli", 1, ("px", "py", "pz"), kind="noise", doc="Pauli channel; px + py + pz <= 1"),
+    GateDef("depolarize", 1, ("p",), kind="noise", doc="1-qubit depolarizing channel"),
+    GateDef("depolarize2", 2, ("p",), kind="noise", doc="2-qubit depolarizing channel"),
+    GateDef("loss", 1, ("p",), kind="noise", doc="atom loss with probability p"),
+    GateDef("readout_flip", 1, ("p",), kind="noise",
+            doc="later measurements of the qubit flip with probability p"),
 )
 
 OPCODE: dict[str, int] = {g.name: i for i, g in enumerate(GATES)}

@@ -12,7 +12,7 @@ import pytest
 
 from navm.diagnostics import SourceLocation, source_line
 from navm.frontend.qbc import parse_file, parse_text
-from navm.frontend.qbc.ast import Instruction, Label, Operand, OperandType
+from navm.frontend.qbc.ast import Instruction, Label, OperandType
 from navm.ir.instruction_set import ALIASES, INSTRUCTIONS, SUPPORTED_ISA_VERSIONS, Kind
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -309,15 +309,15 @@ def lattice_builder_program(rows: int = 20, cols: int = 20) -> str:
             out += [
                 f"node_{r}_{c}:",
                 f"    QMOV r1, {r * cols + c}",
-                f"    QMUL r2, r1, SPACING",
-                f"    QMUL r3, r2, INV_SQRT3",
-                f"    QMUL r4, r1, 32",
-                f"    QADD r4, TABLE",
-                f"    QSTORE r3, r4",
+                "    QMUL r2, r1, SPACING",
+                "    QMUL r3, r2, INV_SQRT3",
+                "    QMUL r4, r1, 32",
+                "    QADD r4, TABLE",
+                "    QSTORE r3, r4",
                 f"    QJGE r1, {rows * cols}, node_{r}_{c}_done",
-                f"    QCALL scale",
+                "    QCALL scale",
                 f"node_{r}_{c}_done:",
-                f"    QRET",
+                "    QRET",
             ]
     out += ["scale:", "    QMUL r3, SQRT3_2", "    QRET", ".end"]
     return "\n".join(out) + "\n"

@@ -8,7 +8,6 @@ front end's fast construction path (navm/ir/fast.py) yields ordinary, equal IR.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from xdsl.printer import Printer

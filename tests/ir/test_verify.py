@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from xdsl.dialects.builtin import ArrayAttr, FloatData, IntAttr, ModuleOp, StringAttr
+from xdsl.dialects.builtin import FloatData, IntAttr, ModuleOp, StringAttr
 
 from navm.diagnostics import NavmError, SourceLocation
 from navm.ir.circuit_table import GateTable, Placement, Row

@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from navm.diagnostics import SourceLocation
+from navm.ir.gates import GATES
 
-GATE_NAMES = (
-    "h", "x", "y", "z", "s", "sdg", "t", "tdg", "rx", "ry", "rz", "r", "cz", "cx", "swap", "w",
-    "measure", "reset", "barrier", "qft", "iqft",
-    "pauli", "depolarize", "depolarize2", "loss", "readout_flip",
-)
+# σ ops are the row kinds of a navm circuit, in the registry's order.
+GATE_NAMES: tuple[str, ...] = tuple(g.name for g in GATES)
 
 
 @dataclass(frozen=True, slots=True)
