@@ -63,23 +63,19 @@ def passes() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, mapping errors to exit statuses."""
+    """Entry point: run the app, mapping errors to exit statuses.
+
+    Typer's standalone mode handles help and usage errors (printing them and
+    exiting with 2); navm's own errors and internal errors are handled here.
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="navm", standalone_mode=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except NavmError as err:
         err_console.print(err.render(), markup=False)
         return EXIT_USER_ERROR
-    except typer.Exit as e:
-        return e.exit_code
-    except (typer.Abort, KeyboardInterrupt):
-        err_console.print("aborted", markup=False)
-        return 130
-    except Exception as err:  # click usage errors and internal errors
-        import click
-
-        if isinstance(err, click.ClickException):
-            err.show()
-            return err.exit_code
+    except Exception as err:
         if os.environ.get("NAVM_DEBUG"):
             raise
         err_console.print(

@@ -83,3 +83,32 @@ def test_real_process_exit_status_and_no_traceback(tmp_path):
     assert proc.returncode == 2
     assert f"{bad}:1:6: error: undefined label 'nowhere'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args, status, text",
+    [
+        (["--help"], 0, "Usage: navm"),
+        ([], 2, "Usage: navm"),
+        (["opt"], 2, "Missing argument"),
+        (["opt", "x.qbc", "--bogus"], 2, "No such option"),
+        (["frobnicate"], 2, "No such command"),
+    ],
+)
+def test_usage_errors_exit_2_and_help_exits_0(args, status, text):
+    proc = subprocess.run([sys.executable, "-m", "navm.cli", *args], capture_output=True, text=True, cwd=TESTS)
+    assert proc.returncode == status
+    assert text in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_internal_errors_are_reported_as_bugs(monkeypatch, capsys, in_tests_dir):
+    import navm.pipeline
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(navm.pipeline, "compile_module", broken)
+    rc, out, err = run_cli("opt", "programs/bell.qbc", capsys=capsys)
+    assert rc == 70
+    assert "internal error: RuntimeError: boom" in err and "NAVM_DEBUG=1" in err
