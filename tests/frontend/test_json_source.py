@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from navm.diagnostics import NavmError, SourceLocation
-from navm.frontend.json_schema_check import fast_checker
+from navm.frontend.json_source.schema_check import fast_checker
 from navm.frontend.json_source import MAX_DEPTH, JsonDocument, parse_json, validate
 
 # --- values -------------------------------------------------------------------------
