@@ -20,6 +20,7 @@ from navm.diagnostics import NavmError
 from navm.frontend.json_source.document import JsonDocument
 from navm.frontend.json_source.schema_check import fast_checker, subschema_checker
 
+
 def validate(doc: JsonDocument, schema: dict, *, what: str) -> None:
     """Check `doc` against a JSON Schema (Draft 2020-12 unless it says otherwise).
 
