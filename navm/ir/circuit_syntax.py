@@ -37,25 +37,34 @@ def format_rows(table: GateTable, with_locs: bool) -> list[str]:
             text += "(" + ", ".join(format_float(p) for p in row.params) + ")"
         if row.qubits:
             text += " " + ", ".join(f"q{q}" for q in row.qubits)
+        if row.records:
+            text += " " + ", ".join(f"rec[{r}]" for r in row.records)
         if row.result is not None:
             text += f' -> "{_escape(row.result)}"'
+        if row.timing is not None:
+            start, duration, stage = row.timing
+            text += f" [t={format_float(start)}, dt={format_float(duration)}"
+            text += f", stage={stage}]" if stage >= 0 else "]"
         if with_locs and row.loc is not None:
             text += " " + format_loc(row.loc)
         lines.append(text)
     return lines
 
 
-_STR = r'"((?:[^"\\\n]|\\.)*)"'
+_STR = r'"(?:[^"\\\n]|\\.)*"'
 _NUM = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|inf|nan)"
 _ROW = re.compile(
     r"[ \t]*(?P<name>[a-z][a-z0-9_.]*)"
     r"(?:\((?P<params>[^)\n]*)\))?"
     r"(?:[ \t]+(?P<qubits>q\d+(?:[ \t]*,[ \t]*q\d+)*))?"
-    rf"(?:[ \t]*->[ \t]*{_STR})?"
-    rf"(?:[ \t]+loc\({_STR}:(\d+):(\d+)\))?"
+    r"(?:[ \t]+(?P<records>rec\[\d+\](?:[ \t]*,[ \t]*rec\[\d+\])*))?"
+    rf"(?:[ \t]*->[ \t]*(?P<result>{_STR}))?"
+    rf"(?:[ \t]+\[t=(?P<start>{_NUM}),[ \t]*dt=(?P<duration>{_NUM})(?:,[ \t]*stage=(?P<stage>\d+))?\])?"
+    rf"(?:[ \t]+loc\((?P<file>{_STR}):(?P<line>\d+):(?P<col>\d+)\))?"
     r"[ \t]*(?://[^\n]*)?$"
 )
 _NUM_RE = re.compile(rf"^{_NUM}$")
+_INT = re.compile(r"\d+")
 
 
 def parse_rows(text: str, on_error) -> GateTable:
@@ -78,21 +87,19 @@ def parse_rows(text: str, on_error) -> GateTable:
                 if not all(_NUM_RE.match(p) for p in items):
                     on_error("parameters must be numbers", offset + m.start("params"))
                 params = tuple(float(p) for p in items)
-            qubits = (
-                tuple(int(q.strip()[1:]) for q in m.group("qubits").split(","))
-                if m.group("qubits")
-                else ()
-            )
-            result = _unescape(m.group(4)) if m.group(4) is not None else None
-            loc = (
-                SourceLocation(_unescape(m.group(5)), int(m.group(6)), int(m.group(7)))
-                if m.group(5) is not None
-                else None
-            )
-            b.add(code, qubits, params, result, loc)
+            g = m.groupdict()
+            qubits = tuple(int(q) for q in _INT.findall(g["qubits"])) if g["qubits"] else ()
+            records = tuple(int(r) for r in _INT.findall(g["records"])) if g["records"] else ()
+            result = _unescape(g["result"][1:-1]) if g["result"] is not None else None
+            timing = None
+            if g["start"] is not None:
+                timing = (float(g["start"]), float(g["duration"]), int(g["stage"]) if g["stage"] else -1)
+            loc = None
+            if g["file"] is not None:
+                loc = SourceLocation(_unescape(g["file"][1:-1]), int(g["line"]), int(g["col"]))
+            b.add(code, qubits, params, result, loc, records, timing)
         offset += len(line) + 1
     return b.build()
-
 
 
 def format_loc(loc: SourceLocation) -> str:

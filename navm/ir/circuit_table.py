@@ -25,13 +25,19 @@ class Row(NamedTuple):
     params: tuple[float, ...]
     result: str | None = None
     loc: SourceLocation | None = None
+    records: tuple[int, ...] = ()  # measurement-record indices (detector, observable)
+    timing: tuple[float, float, int] | None = None  # (start µs, duration µs, Rydberg stage or -1)
 
 
 @dataclass(frozen=True, eq=False)
 class GateTable:
     """Columns: `opcode` (int16), CSR qubit lists (`qubit_offsets`, `qubits`),
     `params` (n × MAX_PARAMS float64, unused slots 0), `result` (index into
-    `result_names` for measurements, else -1), `loc` (index into `locs`, or -1)."""
+    `result_names` for measurements, else -1), `loc` (index into `locs`, or -1),
+    CSR measurement-record lists (`record_offsets`, `records`: record k is the
+    k-th measure row, 0-based) for detector and observable rows, and the
+    schedule: `start` and `duration` in µs (NaN until `schedule` runs) and
+    `stage` (the Rydberg stage of a two-qubit gate, else -1)."""
 
     opcode: np.ndarray
     qubit_offsets: np.ndarray
@@ -41,6 +47,15 @@ class GateTable:
     result_names: tuple[str, ...]
     loc: np.ndarray
     locs: tuple[SourceLocation, ...]
+    record_offsets: np.ndarray
+    records: np.ndarray
+    start: np.ndarray
+    duration: np.ndarray
+    stage: np.ndarray
+
+    @property
+    def scheduled(self) -> bool:
+        return len(self) > 0 and not np.isnan(self.start).any()
 
     def __len__(self) -> int:
         return len(self.opcode)
@@ -55,6 +70,9 @@ class GateTable:
         params = self.params.tolist()
         result = self.result.tolist()
         loc = self.loc.tolist()
+        rec_offsets = self.record_offsets.tolist()
+        records = self.records.tolist()
+        start, duration, stage = self.start.tolist(), self.duration.tolist(), self.stage.tolist()
         for i, code in enumerate(opcode):
             g = GATES[code]
             yield Row(
@@ -63,6 +81,8 @@ class GateTable:
                 tuple(params[i][: g.n_params]),
                 self.result_names[result[i]] if result[i] >= 0 else None,
                 self.locs[loc[i]] if loc[i] >= 0 else None,
+                tuple(records[rec_offsets[i] : rec_offsets[i + 1]]) if rec_offsets[i + 1] > rec_offsets[i] else (),
+                None if start[i] != start[i] else (start[i], duration[i], stage[i]),  # NaN: unscheduled
             )
 
     def max_qubit(self) -> int:
@@ -76,8 +96,11 @@ class GateTable:
             and self.locs == other.locs
             and all(
                 np.array_equal(getattr(self, f), getattr(other, f))
-                for f in ("opcode", "qubit_offsets", "qubits", "params", "result", "loc")
+                for f in ("opcode", "qubit_offsets", "qubits", "params", "result", "loc",
+                          "record_offsets", "records", "stage")
             )
+            and np.array_equal(self.start, other.start, equal_nan=True)
+            and np.array_equal(self.duration, other.duration, equal_nan=True)
         )
 
     def __hash__(self) -> int:
@@ -87,7 +110,7 @@ class GateTable:
     def from_rows(rows: Sequence[Row]) -> "GateTable":
         b = TableBuilder()
         for r in rows:
-            b.add(OPCODE[r.name], r.qubits, r.params, r.result, r.loc)
+            b.add(OPCODE[r.name], r.qubits, r.params, r.result, r.loc, r.records, r.timing)
         return b.build()
 
 
@@ -103,6 +126,9 @@ class TableBuilder:
         self._result_ids: dict[str, int] = {}
         self._loc: list[int] = []
         self._loc_ids: dict[SourceLocation, int] = {}
+        self._record_offsets: list[int] = [0]
+        self._records: list[int] = []
+        self._timing: dict[int, tuple[float, float, int]] = {}
 
     def add(
         self,
@@ -111,6 +137,8 @@ class TableBuilder:
         params: Sequence[float] = (),
         result: str | None = None,
         loc: SourceLocation | None = None,
+        records: Sequence[int] = (),
+        timing: tuple[float, float, int] | None = None,
     ) -> None:
         self._opcode.append(opcode)
         self._qubits.extend(qubits)
@@ -124,6 +152,11 @@ class TableBuilder:
             self._loc.append(-1)
         else:
             self._loc.append(self._loc_ids.setdefault(loc, len(self._loc_ids)))
+        if records:
+            self._records.extend(records)
+        self._record_offsets.append(len(self._records))
+        if timing is not None:
+            self._timing[len(self._opcode) - 1] = timing
 
     def __len__(self) -> int:
         return len(self._opcode)
@@ -143,7 +176,19 @@ class TableBuilder:
             result_names=tuple(self._result_ids),
             loc=np.asarray(self._loc, dtype=np.int32),
             locs=tuple(self._loc_ids),
+            record_offsets=np.asarray(self._record_offsets, dtype=np.int32),
+            records=np.asarray(self._records, dtype=np.int32),
+            **_timing_columns(n, self._timing),
         )
+
+
+def _timing_columns(n: int, timing: dict[int, tuple[float, float, int]]) -> dict[str, np.ndarray]:
+    start = np.full(n, np.nan)
+    duration = np.full(n, np.nan)
+    stage = np.full(n, -1, dtype=np.int32)
+    for i, (t, d, s) in timing.items():
+        start[i], duration[i], stage[i] = t, d, s
+    return {"start": start, "duration": duration, "stage": stage}
 
 
 @dataclass(frozen=True, eq=False)

@@ -11,7 +11,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from navm.diagnostics import SourceLocation
 from navm.ir.circuit_table import GateTable, Placement
-from navm.ir.gates import GATES, check_arity
+from navm.ir.gates import GATES, OPCODE, RECORD_KINDS, check_arity
 from navm.ir.noise import channel_error
 
 
@@ -69,11 +69,49 @@ def verify_table(t: GateTable, num_qubits: int) -> None:
             for i in rows.tolist():
                 if (msg := channel_error(g.name, t.params[i, : g.n_params].tolist())) is not None:
                     raise _row_error(t, i, msg)
+    _verify_records(t)
+    _verify_timing(t)
     multi = np.nonzero(counts > 1)[0]
     for i in multi.tolist():
         qs = t.row_qubits(i)
         if len(set(qs)) != len(qs):
             raise _row_error(t, i, f"'{GATES[t.opcode[i]].name}' repeats a qubit")
+
+
+def _verify_records(t: GateTable) -> None:
+    """Detector/observable rows list earlier measurement records; no other row has any."""
+    n = len(t)
+    rec_counts = np.diff(t.record_offsets)
+    if t.record_offsets.shape != (n + 1,):
+        raise VerifyException("record column does not match the table length")
+    annotation = np.isin(t.opcode, [i for i, g in enumerate(GATES) if g.kind in RECORD_KINDS])
+    if (bad := np.nonzero(~annotation & (rec_counts > 0))[0]).size:
+        raise _row_error(t, int(bad[0]), f"'{GATES[t.opcode[bad[0]]].name}' cannot list measurement records")
+    if (bad := np.nonzero(annotation & (rec_counts == 0))[0]).size:
+        raise _row_error(t, int(bad[0]), f"'{GATES[t.opcode[bad[0]]].name}' needs at least one measurement record")
+    if not annotation.any():
+        return
+    is_measure = t.opcode == OPCODE["measure"]
+    before = np.cumsum(is_measure) - is_measure  # measurements strictly before each row
+    for i in np.nonzero(annotation)[0].tolist():
+        recs = t.records[t.record_offsets[i] : t.record_offsets[i + 1]]
+        if recs.min() < 0 or recs.max() >= before[i]:
+            bad_rec = int(recs[(recs < 0) | (recs >= before[i])][0])
+            raise _row_error(t, i, f"rec[{bad_rec}] is not an earlier measurement ({before[i]} so far)")
+        g = GATES[t.opcode[i]]
+        if g.name == "observable" and not (t.params[i, 0] >= 0 and float(t.params[i, 0]).is_integer()):
+            raise _row_error(t, i, f"observable index {float(t.params[i, 0])!r} is not a non-negative integer")
+
+
+def _verify_timing(t: GateTable) -> None:
+    scheduled = ~np.isnan(t.start)
+    if not scheduled.any():
+        return
+    if not scheduled.all() or np.isnan(t.duration[scheduled]).any():
+        raise VerifyException("a schedule must give every row a start time and a duration")
+    if (t.start < 0).any() or (t.duration < 0).any() or not np.isfinite(t.start).all():
+        raise _row_error(t, int(np.nonzero((t.start < 0) | (t.duration < 0) | ~np.isfinite(t.start))[0][0]),
+                         "start times and durations must be finite and non-negative")
 
 
 class RowVerifyException(VerifyException):

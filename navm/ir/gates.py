@@ -19,7 +19,7 @@ class GateDef:
     name: str
     n_qubits: int
     params: tuple[str, ...] = ()
-    kind: str = "gate"  # gate | macro | measure | reset | barrier | noise
+    kind: str = "gate"  # gate | macro | measure | reset | barrier | noise | annotation
     inverse: str | None = None  # name of the inverse gate when it takes no params
     min_qubits: int = 0
     doc: str = ""
@@ -53,7 +53,8 @@ GATES: tuple[GateDef, ...] = (
     GateDef("cz", 2, inverse="cz", doc="controlled Z"),
     GateDef("cx", 2, inverse="cx", doc="controlled X (control, target)"),
     GateDef("swap", 2, inverse="swap", doc="swap"),
-    GateDef("w", 3, doc="W-state preparation on three qubits"),
+    GateDef("w", 3, kind="macro",
+            doc="W-state preparation: (|100>+|010>+|001>)/sqrt(3) from |000> (macro, see macros.py)"),
     GateDef("qft", VARIADIC, kind="macro", min_qubits=1,
             doc="quantum Fourier transform (macro), qubits most significant first"),
     GateDef("iqft", VARIADIC, kind="macro", min_qubits=1, doc="inverse quantum Fourier transform (macro)"),
@@ -66,6 +67,10 @@ GATES: tuple[GateDef, ...] = (
     GateDef("loss", 1, ("p",), kind="noise", doc="atom loss with probability p"),
     GateDef("readout_flip", 1, ("p",), kind="noise",
             doc="later measurements of the qubit flip with probability p"),
+    GateDef("detector", 0, kind="annotation",
+            doc="parity of the listed measurement records is deterministic without noise"),
+    GateDef("observable", 0, ("index",), kind="annotation",
+            doc="the listed measurement records join logical observable `index`"),
 )
 
 OPCODE: dict[str, int] = {g.name: i for i, g in enumerate(GATES)}
@@ -79,7 +84,11 @@ QBC_MNEMONIC_TO_GATE: dict[str, str] = {
     "QCX": "cx", "QSWAP": "swap", "QW": "w", "QMEAS": "measure", "QRESET": "reset",
     "QBARRIER": "barrier", "QPAULI": "pauli", "QDEPOL": "depolarize",
     "QDEPOL2": "depolarize2", "QLOSS": "loss", "QFLIP": "readout_flip",
+    "QDETECTOR": "detector", "QOBSERVABLE": "observable",
 }
+
+# Row kinds that carry measurement-record references (the table's `records` column).
+RECORD_KINDS = frozenset({"annotation"})
 
 
 def gate(name: str) -> GateDef:

@@ -130,6 +130,10 @@ def _table() -> dict[str, Signature]:
         Signature("QLOSS", ((Q, V),), quantum=True, doc="atom loss with probability p"),
         Signature("QFLIP", ((Q, V),), quantum=True,
                   doc="readout flip: the qubit's later measurements flip with probability p"),
+        Signature("QDETECTOR", variadic=V, min_count=1, quantum=True,
+                  doc="detector over earlier measurements, by look-back: -1 is the latest"),
+        Signature("QOBSERVABLE", variadic=V, min_count=2, quantum=True,
+                  doc="observable index, then look-backs of the measurements it includes"),
     ]
     return {sig.mnemonic: sig for sig in s}
 

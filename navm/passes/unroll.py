@@ -77,6 +77,7 @@ class _Recorder:
         self.table = TableBuilder()
         self.declared: dict[int, tuple[tuple[float, float] | None, int | None, SourceLocation | None]] = {}
         self.max_qubit = -1
+        self.measurements = 0
 
     def declare(self, qubit, coords, site, loc) -> None:
         if qubit in self.declared:
@@ -108,7 +109,22 @@ class _Recorder:
     def measure(self, qubit, result, loc) -> object:
         self.max_qubit = max(self.max_qubit, qubit)
         self.table.add(OPCODE["measure"], (qubit,), (), result, loc)
+        self.measurements += 1
         return MeasuredValue(qubit, loc)
+
+    def annotate(self, kind, params, lookbacks, loc) -> None:
+        """Look-backs (-1 = the latest measurement so far) become absolute record indices."""
+        records = []
+        for k in lookbacks:
+            if k >= 0 or -k > self.measurements:
+                raise NavmError(
+                    f"look-back {k} does not name an earlier measurement "
+                    f"(use -1 … -{self.measurements})" if self.measurements else
+                    f"look-back {k}: there is no earlier measurement", loc)
+            records.append(self.measurements + k)
+        if kind == "observable" and params[0] < 0:
+            raise NavmError(f"observable index {int(params[0])} is negative", loc)
+        self.table.add(OPCODE[kind], (), params, None, loc, records)
 
     def placement(self) -> Placement:
         n = self.max_qubit + 1

@@ -126,7 +126,36 @@ ONE_OP = {
 
 def test_gate_table_matches_gate_names() -> None:
     assert tuple(GATES) == GATE_NAMES
-    assert set(ONE_OP) | {"measure"} == set(GATE_NAMES)
+    assert set(ONE_OP) | {"measure", "detector", "observable"} == set(GATE_NAMES)
+
+
+def test_detectors_and_observables_name_earlier_results() -> None:
+    circuit = parse_ops(
+        '{"gate": "measure", "qubits": ["a"], "result": "m0"}',
+        '{"gate": "measure", "qubits": ["b"], "result": "m1"}',
+        '{"gate": "detector", "results": ["m1", "m0"]}',
+        '{"gate": "observable", "params": [2], "results": ["m1"]}',
+    )
+    detector, observable = circuit.ops[2], circuit.ops[3]
+    assert (detector.name, detector.qubits, detector.params, detector.records) == ("detector", (), (), (1, 0))
+    assert (observable.params, observable.records) == ((2.0,), (1,))
+
+
+@pytest.mark.parametrize(
+    "op, marker, message",
+    [
+        ('{"gate": "detector", "results": ["m9"]}', '"m9"', "'m9' is not the result of an earlier measurement"),
+        ('{"gate": "detector"}', "{", "'detector' needs \"results\""),
+        ('{"gate": "observable", "params": [-1], "results": ["m0"]}', "-1", "index must be a non-negative integer"),
+        ('{"gate": "observable", "params": [0.5], "results": ["m0"]}', "0.5", "index must be a non-negative integer"),
+        ('{"gate": "h", "qubits": ["a"], "results": ["m0"]}', '["m0"]', "only detector and observable list"),
+    ],
+)
+def test_annotation_errors(op: str, marker: str, message: str) -> None:
+    measure = '{"gate": "measure", "qubits": ["a"], "result": "m0"}'
+    err = error_of(document([measure, op]))
+    assert message in err.message
+    assert err.loc == at_op(1, op, marker)
 
 
 @pytest.mark.parametrize("gate", sorted(ONE_OP))
@@ -170,7 +199,7 @@ def test_param_kinds() -> None:
         "rx": ParamKind.ANGLE, "ry": ParamKind.ANGLE, "rz": ParamKind.ANGLE, "r": ParamKind.ANGLE,
         "pauli": ParamKind.PROBABILITY, "depolarize": ParamKind.PROBABILITY,
         "depolarize2": ParamKind.PROBABILITY, "loss": ParamKind.PROBABILITY,
-        "readout_flip": ParamKind.PROBABILITY,
+        "readout_flip": ParamKind.PROBABILITY, "observable": ParamKind.INDEX,
     }
 
 
@@ -335,7 +364,7 @@ SCHEMA_ERRORS = [
     ('{"sigma": "1.0", "qubits": {"a": 0}, "ops": [{"qubits": ["a"]}]}',
      '/ops/0: missing required field "gate"', 1, 46, ()),
     ('{"sigma": "1.0", "qubits": {"a": 0}, "ops": [{"gate": "rx", "qubits": ["a"], "param": [1]}]}',
-     '/ops/0: unknown field "param"', 1, 78, ("did you mean 'params'?", "allowed fields here: gate, params, qubits, result")),
+     '/ops/0: unknown field "param"', 1, 78, ("did you mean 'params'?", "allowed fields here: gate, params, qubits, result, results")),
     ('{"sigma": "1.0", "qubits": {"a": 0}, "ops": [{"gate": "rx", "qubits": ["a"], "params": [null]}]}',
      "/ops/0/params/0: expected a number or a string, got null", 1, 89,
      ('a number; rotation angles may also be expressions such as "pi/4"',)),

@@ -122,3 +122,30 @@ def test_errors_in_ir_text_have_positions():
 def test_valid_circuit_passes():
     m = circuit([Row("h", (0,), ()), Row("measure", (0,), (), "m0"), Row("qft", (0, 1, 2), ())])
     verify_module(m)
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([Row("detector", (), (), None, ROW_LOC, ())], "'detector' needs at least one measurement record"),
+        ([Row("measure", (0,), (), "m"), Row("detector", (), (), None, ROW_LOC, (1,))],
+         "rec[1] is not an earlier measurement (1 so far)"),
+        ([Row("detector", (), (), None, ROW_LOC, (0,)), Row("measure", (0,), (), "m")],
+         "rec[0] is not an earlier measurement (0 so far)"),
+        ([Row("measure", (0,), (), "m"), Row("h", (0,), (), None, ROW_LOC, (0,))],
+         "'h' cannot list measurement records"),
+        ([Row("measure", (0,), (), "m"), Row("observable", (), (1.5,), None, ROW_LOC, (0,))],
+         "observable index 1.5 is not a non-negative integer"),
+    ],
+)
+def test_record_references(rows, message):
+    check(circuit(rows), message, loc=ROW_LOC)
+
+
+def test_schedule_columns():
+    ok = [Row("h", (0,), (), None, None, (), (0.0, 0.5, -1)), Row("cz", (0, 1), (), None, None, (), (0.5, 0.25, 0))]
+    verify_module(circuit(ok))
+    partial = [Row("h", (0,), (), None, None, (), (0.0, 0.5, -1)), Row("x", (0,), ())]
+    check(circuit(partial), "a schedule must give every row a start time and a duration", loc=None)
+    negative = [Row("h", (0,), (), None, ROW_LOC, (), (-1.0, 0.5, -1))]
+    check(circuit(negative), "start times and durations must be finite and non-negative", loc=ROW_LOC)

@@ -17,6 +17,7 @@ PIPELINES = {
     "sites.qbc": "unroll,canonicalize,migrate-isa{to=1.0}",
     "cancel.qbc": "unroll,canonicalize",
     "macros.sigma.json": "unroll,canonicalize,migrate-isa{to=1.0}",
+    "repetition.qbc": "unroll,canonicalize",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -115,3 +116,37 @@ def test_iqft_inverts_qft():
     qubits = (2, 0, 1)
     table = GateTable.from_rows(expand(Row("qft", qubits, ())) + expand(Row("iqft", qubits, ())))
     assert equal_up_to_phase(unitary(table, 3), np.eye(8))
+
+
+def test_w_macro_prepares_the_w_state():
+    table = GateTable.from_rows(expand(Row("w", (0, 1, 2), ())))
+    expected = np.zeros(8, complex)
+    expected[0b100] = expected[0b010] = expected[0b001] = 1 / math.sqrt(3)
+    assert np.allclose(final_state(table, 3), expected, atol=1e-12)
+
+
+def test_detector_look_backs_become_absolute_records(in_tests_dir):
+    op = circuit_of(compile_program("repetition.qbc", "unroll"))
+    annotations = [(r.name, r.params, r.records) for r in op.gate_table.rows() if r.name in ("detector", "observable")]
+    assert annotations == [
+        ("detector", (), (0,)),
+        ("detector", (), (1, 0)),
+        ("detector", (), (3, 2, 1)),
+        ("observable", (0.0,), (2,)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("QDETECTOR -1\n", "there is no earlier measurement"),
+        ("QMEAS q0, r1\nQDETECTOR -2\n", "look-back -2 does not name an earlier measurement (use -1 … -1)"),
+        ("QMEAS q0, r1\nQDETECTOR 0\n", "look-back 0 does not name an earlier measurement"),
+        ("QMEAS q0, r1\nQOBSERVABLE -1, -1\n", "observable index -1 is negative"),
+        ("QMEAS q0, r1\nQDETECTOR 1.5\n", "1.5 is not an int"),
+    ],
+)
+def test_bad_annotations(source, message):
+    with pytest.raises(NavmError, match=re.escape(message)) as err:
+        unrolled(source)
+    assert err.value.loc.line == source.count("\n")

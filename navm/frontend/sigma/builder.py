@@ -21,7 +21,7 @@ SIGMA_ISA_VERSION = "1.1"
 def build_module(circuit: SigmaCircuit) -> ModuleOp:
     table = TableBuilder()
     for op in circuit.ops:
-        table.add(OPCODE[op.name], op.qubits, op.params, op.result, op.loc)
+        table.add(OPCODE[op.name], op.qubits, op.params, op.result, op.loc, op.records)
     sites = np.array([q.node for q in circuit.qubits], dtype=np.int64)
     placement = Placement(len(circuit.qubits), sites=sites, decl_locs=tuple(q.loc for q in circuit.qubits))
     op = CircuitOp.build(table.build(), placement)

@@ -17,6 +17,7 @@ class ParamKind(str, Enum):
     NONE = "none"
     ANGLE = "angle"  # radians; a number or an expression such as "pi/4"
     PROBABILITY = "probability"  # a number in [0, 1]
+    INDEX = "index"  # a non-negative integer (an observable's index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class GateSignature:
     param_kind: ParamKind = ParamKind.NONE
     variadic: bool = False
     doc: str = ""
+    kind: str = "gate"  # the row kind in navm/ir/gates.py: gate, macro, noise, annotation, …
 
     def qubit_count_text(self) -> str:
         word = "qubit" if self.qubits == 1 else "qubits"
@@ -36,10 +38,12 @@ class GateSignature:
 def _signature(g: GateDef) -> GateSignature:
     if g.kind == "noise":
         kind = ParamKind.PROBABILITY
+    elif g.kind == "annotation":
+        kind = ParamKind.INDEX if g.params else ParamKind.NONE
     else:
         kind = ParamKind.ANGLE if g.params else ParamKind.NONE
     variadic = g.n_qubits == VARIADIC
-    return GateSignature(g.name, g.min_qubits if variadic else g.n_qubits, g.params, kind, variadic, g.doc)
+    return GateSignature(g.name, g.min_qubits if variadic else g.n_qubits, g.params, kind, variadic, g.doc, g.kind)
 
 
 # σ ops are exactly the row kinds of a navm circuit (navm/ir/gates.py).

@@ -83,6 +83,7 @@ class _CircuitBuilder:
         self.qubits: list[SigmaQubit] = []
         self.index: dict[str, int] = {}
         self.results: dict[str, int] = {}  # result name -> op index
+        self.records: dict[str, int] = {}  # result name -> measurement record index
 
     def error(self, message: str, path: list, *, notes: tuple[str, ...] = ()) -> NavmError:
         return NavmError(message, self.doc.locate(path), notes=notes)
@@ -141,7 +142,7 @@ class _CircuitBuilder:
             sig = GATES.get(gate)
             if sig is None:
                 raise self._unknown_gate(gate, i)
-            names = op["qubits"]
+            names = op.get("qubits", [])
             try:
                 qubits = tuple(map(qubit_index, names))
             except KeyError:
@@ -153,7 +154,8 @@ class _CircuitBuilder:
                 raise self._repeated_qubit(names, gate, i)
             params = self._params(op, sig, i) if sig.params or "params" in op else ()
             result = self._result(op, i) if gate == "measure" or "result" in op else None
-            append(SigmaOp(gate, qubits, params, result, locs[i]))
+            records = self._records(op, i) if sig.kind == "annotation" or "results" in op else ()
+            append(SigmaOp(gate, qubits, params, result, locs[i], records))
         return out
 
     def _unknown_gate(self, gate: str, i: int) -> NavmError:
@@ -191,6 +193,8 @@ class _CircuitBuilder:
                         f"({', '.join(sig.params)})" if sig.params else "no parameters")
             path = ["ops", i, "params"] if "params" in op else ["ops", i]
             raise self.error(f"{sig.name!r} takes {expected}, got {len(raw)}", path)
+        if sig.param_kind is ParamKind.INDEX:
+            return tuple(self._index(p, sig.params[j], ["ops", i, "params", j]) for j, p in enumerate(raw))
         if sig.param_kind is ParamKind.ANGLE:
             if str not in map(type, raw):
                 return tuple(map(float, raw))
@@ -210,6 +214,29 @@ class _CircuitBuilder:
             raise self.error(f"invalid angle {shown!r}: {e.message} (at character {e.position + 1})", path,
                              notes=("angles are radians: a number or an expression such as \"pi/4\", \"-3*pi/2\"",))
 
+    def _index(self, value: float | str, name: str, path: list) -> float:
+        if isinstance(value, str) or value < 0 or not float(value).is_integer():
+            raise self.error(f"{name} must be a non-negative integer, got {value!r}", path)
+        return float(value)
+
+    def _records(self, op: dict, i: int) -> tuple[int, ...]:
+        """A detector's or observable's measurement records, by earlier result names."""
+        if GATES[op["gate"]].kind != "annotation":
+            raise self.error(f"only detector and observable list \"results\" ({op['gate']!r} does not)",
+                             ["ops", i, "results"])
+        names = op.get("results", [])
+        if not names:
+            raise self.error(f"{op['gate']!r} needs \"results\": the earlier measurements it combines", ["ops", i])
+        records = []
+        for j, name in enumerate(names):
+            if name not in self.records:
+                close = _closest(name, list(self.records))
+                notes = (f"did you mean {' or '.join(map(repr, close))}?",) if close else ()
+                raise self.error(f"{name!r} is not the result of an earlier measurement", ["ops", i, "results", j],
+                                 notes=notes)
+            records.append(self.records[name])
+        return tuple(records)
+
     def _probability(self, value: float | str, name: str, path: list) -> float:
         if isinstance(value, str):
             raise self.error(f"probability {name} must be a number, got {value!r}", path)
@@ -228,4 +255,5 @@ class _CircuitBuilder:
             raise self.error(f"result {result!r} is already used", ["ops", i, "result"],
                              notes=(f"first measured into at {self.where(['ops', first, 'result'])}",))
         self.results[result] = i
+        self.records[result] = len(self.records)
         return result

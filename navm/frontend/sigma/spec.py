@@ -31,6 +31,7 @@ class SigmaOp:
     params: tuple[float, ...]  # radians for rotations (r: axis, angle); probabilities for noise; () otherwise
     result: str | None  # measure only: the result name
     loc: SourceLocation  # position of the op object
+    records: tuple[int, ...] = ()  # detector/observable: measurement records (k-th measure = k)
 
 
 @dataclass

@@ -46,6 +46,9 @@ class QuantumHandler(Protocol):
 
     def measure(self, qubit: int, result: str, loc: SourceLocation | None) -> object: ...
 
+    def annotate(self, kind: str, params: tuple[float, ...], lookbacks: tuple[int, ...],
+                 loc: SourceLocation | None) -> None: ...
+
 
 @dataclass
 class MachineState:
@@ -167,6 +170,15 @@ class ReferenceVM:
             def measure():
                 regs[r] = handler.measure(q(), f"r{r}", loc)
             return measure
+        if m in ("QDETECTOR", "QOBSERVABLE"):
+            values = [self._value(a) for a in args]
+            n_params = 1 if m == "QOBSERVABLE" else 0
+            kind = QBC_MNEMONIC_TO_GATE[m]
+
+            def annotate():
+                got = [_int(v()) for v in values]
+                handler.annotate(kind, tuple(float(x) for x in got[:n_params]), tuple(got[n_params:]), loc)
+            return annotate
         gate = QBC_MNEMONIC_TO_GATE[m]
         if not [a for a in args if type(a) is not QubitAttr]:  # common case: fixed qubits, no params
             fixed = tuple(a.data for a in args)
@@ -182,6 +194,14 @@ def _num(v) -> float:
     if isinstance(v, MeasuredValue):
         raise NeedsStaticValue(v.reason())
     return float(v)
+
+
+def _int(v) -> int:
+    if isinstance(v, MeasuredValue):
+        raise NeedsStaticValue(v.reason())
+    if type(v) is not int:
+        raise _Fault(f"{v!r} is not an int")
+    return v
 
 
 def _site(v) -> int:
