@@ -16,6 +16,12 @@ def _canonicalize():
     return Canonicalize
 
 
+def _decompose_native():
+    from navm.passes.decompose_native import DecomposeNative
+
+    return DecomposeNative
+
+
 def _migrate_isa():
     from navm.passes.migrate_isa import MigrateIsa
 
@@ -30,6 +36,7 @@ def _unroll():
 
 PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "canonicalize": _canonicalize,
+    "decompose-native": _decompose_native,
     "migrate-isa": _migrate_isa,
     "unroll": _unroll,
 }

@@ -18,6 +18,7 @@ PIPELINES = {
     "cancel.qbc": "unroll,canonicalize",
     "macros.sigma.json": "unroll,canonicalize,migrate-isa{to=1.0}",
     "repetition.qbc": "unroll,canonicalize",
+    "all_gates.qbc": "unroll,decompose-native,canonicalize",
 }
 
 
