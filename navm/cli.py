@@ -25,6 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console(highlight=False, soft_wrap=True)
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 70
@@ -46,6 +47,40 @@ def opt(
         file, passes, device=device, print_ir_after_all=print_ir_after_all,
         output=output, locations=locations, stdout=sys.stdout,
     )
+
+
+@app.command()
+def compile(
+    file: str = typer.Argument(..., help="A .qbc, .sigma.json or IR-text file.", show_default=False),
+    device: str = typer.Option("default", "--device", help="Device profile: a built-in name or a JSON file."),
+    emit: str = typer.Option("schedule", "--emit", help="What to print: ir, stim, schedule or json."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write it here instead of stdout."),
+    svg: Optional[Path] = typer.Option(None, "--svg", help="Also draw the sites and Rydberg stages as SVG."),
+    noise: bool = typer.Option(False, "--noise/--no-noise", help="Insert the device noise model (ir/stim output)."),
+) -> None:
+    """Compile FILE for a device: native gates, placement, routing, schedule."""
+    from navm.commands.compile import compile_command
+
+    compile_command(file, device=device, emit=emit, output=output, svg=svg, noise=noise, console=out_console)
+
+
+@app.command()
+def run(
+    file: str = typer.Argument(..., help="A .qbc, .sigma.json or IR-text file.", show_default=False),
+    device: str = typer.Option("default", "--device", help="Device profile: a built-in name or a JSON file."),
+    backend: str = typer.Option("statevector", "--backend", help="statevector or stim."),
+    shots: int = typer.Option(1024, "--shots", min=1, help="Number of shots."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same counts)."),
+    noise: bool = typer.Option(False, "--noise/--no-noise", help="Simulate with the device's noise model."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object (see docs/cli.md)."),
+    detectors: bool = typer.Option(False, "--detectors", help="stim: sample detectors and observables too."),
+    dem: bool = typer.Option(False, "--dem", help="stim: print the detector error model."),
+) -> None:
+    """Compile FILE for a device and run it on a simulator; print counts."""
+    from navm.commands.run import run_command
+
+    run_command(file, device=device, backend=backend, shots=shots, seed=seed, noise=noise,
+                json_output=json_output, detectors=detectors, dem=dem, console=out_console)
 
 
 @app.command()

@@ -62,3 +62,17 @@ def run_pipeline(
         output.write_text(text, encoding="utf-8")
     elif not print_ir_after_all or not passes:
         stdout.write(text)
+
+
+# What `navm compile` runs: everything from source to a scheduled native circuit.
+COMPILE_PIPELINE = (
+    "unroll,decompose-native,canonicalize,migrate-isa{to=1.1},place,route,"
+    "decompose-native,canonicalize,schedule,blockade-check"
+)
+DEFAULT_DEVICE = "default"
+
+
+def compile_for_device(module: ModuleOp, device: str = DEFAULT_DEVICE, *, noise: bool = False) -> ModuleOp:
+    """The full compilation for a device; with `noise`, the device noise model is inserted too."""
+    passes = COMPILE_PIPELINE + (",insert-noise" if noise else "")
+    return compile_module(module, passes, device=device)

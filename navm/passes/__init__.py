@@ -10,6 +10,12 @@ from xdsl.utils.exceptions import ArgSpecParseError
 from navm.diagnostics import NavmError
 
 
+def _blockade_check():
+    from navm.passes.blockade_check import BlockadeCheck
+
+    return BlockadeCheck
+
+
 def _canonicalize():
     from navm.passes.canonicalize import Canonicalize
 
@@ -22,10 +28,22 @@ def _decompose_native():
     return DecomposeNative
 
 
+def _insert_noise():
+    from navm.passes.insert_noise import InsertNoise
+
+    return InsertNoise
+
+
 def _migrate_isa():
     from navm.passes.migrate_isa import MigrateIsa
 
     return MigrateIsa
+
+
+def _schedule():
+    from navm.passes.schedule import Schedule
+
+    return Schedule
 
 
 def _unroll():
@@ -35,9 +53,12 @@ def _unroll():
 
 
 PASSES: dict[str, Callable[[], type[ModulePass]]] = {
+    "blockade-check": _blockade_check,
     "canonicalize": _canonicalize,
     "decompose-native": _decompose_native,
+    "insert-noise": _insert_noise,
     "migrate-isa": _migrate_isa,
+    "schedule": _schedule,
     "unroll": _unroll,
 }
 

@@ -1,0 +1,117 @@
+"""`insert-noise`: the device's noise model as explicit `noise` rows, placed by the schedule.
+
+Needs a scheduled circuit (run `schedule` first). For every atom, in time order:
+- preparation: `pauli(prep_error, 0, 0)` at the start and after each reset;
+- idle: before each timed op, the idle channel for the gap since the atom's
+  previous op (`idle_pauli(dt)`, and `loss` if the profile has idle loss);
+- unpaired atoms: for every Rydberg stage the atom is not part of,
+  `pauli(0, 0, unpaired_rydberg_error)` (the Rydberg laser drives it without
+  a partner), placed before its next op after that stage;
+- gates: after each gate its channel (`pauli` / `depolarize` per atom, or
+  `depolarize2` on the pair) and `loss` per atom if the profile has gate loss;
+- measurement: `readout_flip((false_positive + false_negative) / 2)` before
+  each measurement — a symmetric approximation of the asymmetric readout
+  error (documented in docs/passes/insert-noise.md).
+Channels with zero probability are not emitted. Inserted rows carry the
+source location of the op they belong to and zero duration.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+
+from navm.diagnostics import NavmError
+from navm.ir.circuit_table import GateTable, Row
+from navm.ir.gates import GATES, OPCODE
+from navm.ir.navm import CircuitOp, GateTableAttr
+from navm.passes.base import NavmPass, module_device
+
+_TIMED = frozenset({"gate", "measure", "reset"})
+
+
+@dataclass(frozen=True)
+class InsertNoise(NavmPass):
+    name = "insert-noise"
+
+    device: str | None = None
+    """Device profile whose noise model to insert; default: the module's navm.device."""
+
+    def run(self, ctx: Context, module: ModuleOp) -> None:
+        profile = module_device(module, self.device, self.name)
+        for op in module.body.block.ops:
+            if isinstance(op, CircuitOp):
+                table = op.gate_table
+                if len(table) and not table.scheduled:
+                    raise NavmError("insert-noise needs a scheduled circuit: run `schedule` first")
+                rows = noisy_rows(list(table.rows()), op.qubit_placement.num_qubits, profile.noise)
+                op.properties["table"] = GateTableAttr(GateTable.from_rows(rows))
+
+
+def _channel(name: str, qubits: tuple[int, ...], params: tuple[float, ...], t: float, loc) -> Row | None:
+    if not any(p > 0 for p in params):
+        return None
+    return Row(name, qubits, params, None, loc, (), (t, 0.0, -1))
+
+
+def noisy_rows(rows: list[Row], num_qubits: int, noise) -> list[Row]:
+    out: list[Row] = []
+
+    def emit(row: Row | None) -> None:
+        if row is not None:
+            out.append(row)
+
+    # Rydberg stages: start time and member atoms, sorted by time.
+    stages: dict[int, tuple[float, set[int]]] = {}
+    for row in rows:
+        if row.timing is not None and row.timing[2] >= 0:
+            start, members = stages.setdefault(row.timing[2], (row.timing[0], set()))
+            members.update(row.qubits)
+    stage_times = sorted((t, members) for t, members in stages.values())
+    times = [t for t, _ in stage_times]
+    unpaired_z = noise.unpaired_rydberg_pauli
+    spam = noise.spam
+    readout = (spam.readout_false_positive + spam.readout_false_negative) / 2
+
+    first_loc = next((r.loc for r in rows if r.loc is not None), None)
+    for q in range(num_qubits):
+        emit(_channel("pauli", (q,), (spam.prep_error, 0.0, 0.0), 0.0, first_loc))
+    qubit_end = [0.0] * num_qubits
+
+    for row in rows:
+        kind = GATES[OPCODE[row.name]].kind
+        if kind not in _TIMED:
+            out.append(row)
+            continue
+        start, duration, stage = row.timing
+        for q in row.qubits:
+            lo = bisect.bisect_left(times, qubit_end[q])
+            hi = bisect.bisect_left(times, start)
+            for t, members in stage_times[lo:hi]:
+                if q not in members:
+                    emit(_channel("pauli", (q,), unpaired_z, t, row.loc))
+            gap = start - qubit_end[q]
+            if gap > 0:
+                emit(_channel("pauli", (q,), noise.idle_pauli(gap), start, row.loc))
+                emit(_channel("loss", (q,), (noise.idle_loss(gap),), start, row.loc))
+        if kind == "measure":
+            emit(_channel("readout_flip", row.qubits, (readout,), start, row.loc))
+        out.append(row)
+        end = start + duration
+        for q in row.qubits:
+            qubit_end[q] = end
+        if kind == "reset":
+            emit(_channel("pauli", row.qubits, (spam.prep_error, 0.0, 0.0), end, row.loc))
+        elif kind == "gate":
+            channel = noise.gate_channel(row.name)
+            if channel.channel == "depolarize2" and len(row.qubits) == 2:
+                emit(_channel("depolarize2", row.qubits, channel.params, end, row.loc))
+            else:
+                for q in row.qubits:
+                    emit(_channel(channel.channel, (q,), channel.params, end, row.loc))
+            for q in row.qubits:
+                emit(_channel("loss", (q,), (noise.gate_loss(row.name),), end, row.loc))
+    return out
