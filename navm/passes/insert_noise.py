@@ -76,6 +76,13 @@ def noisy_rows(rows: list[Row], num_qubits: int, noise) -> list[Row]:
     spam = noise.spam
     readout = (spam.readout_false_positive + spam.readout_false_negative) / 2
 
+    def unpaired(q: int, since: float, until: float, loc) -> None:
+        """The unpaired-atom error of each stage in [since, until) that q is not part of."""
+        lo, hi = bisect.bisect_left(times, since), bisect.bisect_left(times, until)
+        for t, members in stage_times[lo:hi]:
+            if q not in members:
+                emit(_channel("pauli", (q,), unpaired_z, t, loc))
+
     first_loc = next((r.loc for r in rows if r.loc is not None), None)
     for q in range(num_qubits):
         emit(_channel("pauli", (q,), (spam.prep_error, 0.0, 0.0), 0.0, first_loc))
@@ -88,11 +95,7 @@ def noisy_rows(rows: list[Row], num_qubits: int, noise) -> list[Row]:
             continue
         start, duration, stage = row.timing
         for q in row.qubits:
-            lo = bisect.bisect_left(times, qubit_end[q])
-            hi = bisect.bisect_left(times, start)
-            for t, members in stage_times[lo:hi]:
-                if q not in members:
-                    emit(_channel("pauli", (q,), unpaired_z, t, row.loc))
+            unpaired(q, qubit_end[q], start, row.loc)
             gap = start - qubit_end[q]
             if gap > 0:
                 emit(_channel("pauli", (q,), noise.idle_pauli(gap), start, row.loc))
@@ -114,4 +117,7 @@ def noisy_rows(rows: list[Row], num_qubits: int, noise) -> list[Row]:
                     emit(_channel(channel.channel, (q,), channel.params, end, row.loc))
             for q in row.qubits:
                 emit(_channel("loss", (q,), (noise.gate_loss(row.name),), end, row.loc))
+    last_loc = next((r.loc for r in reversed(rows) if r.loc is not None), None)
+    for q in range(num_qubits):  # stages after an atom's last op still drive it
+        unpaired(q, qubit_end[q], float("inf"), last_loc)
     return out
