@@ -12,7 +12,13 @@ import numpy as np
 import pytest
 
 from navm.diagnostics import NavmError
-from navm.runtime.devices import DeviceProfile, Site, builtin_profiles, load_profile, parse_profile
+from navm.runtime.devices import (
+    DeviceProfile,
+    Site,
+    builtin_profiles,
+    load_profile,
+    parse_profile,
+)
 from navm.runtime.devices.lattices import (
     first_close_pair,
     first_duplicate,
@@ -67,6 +73,19 @@ def assert_error(tmp_path: Path, text: str, message: str, needle: str, nth: int 
 
 def parse(text: str) -> DeviceProfile:
     return parse_profile(text, "<test>")
+
+
+def assert_parse_error(text: str, message: str, needle: str, nth: int = 0, shift: int = 0,
+                       notes: tuple[str, ...] | None = None) -> NavmError:
+    """Like `assert_error`, for text parsed in memory as "dev.json"; checks `notes` when given."""
+    with pytest.raises(NavmError) as info:
+        parse_profile(text, "dev.json")
+    err = info.value
+    line, column = at(text, needle, nth)
+    assert (err.message, err.loc.file, err.loc.line, err.loc.column) == (message, "dev.json", line, column + shift)
+    if notes is not None:
+        assert err.notes == notes
+    return err
 
 
 # ---------------------------------------------------------------- generators
@@ -225,6 +244,7 @@ def test_builtin_names():
 def test_default_profile(default):
     assert (default.name, default.isa_version, default.source) == ("navm-default-256", "1.1", "builtin:default")
     assert (default.blockade_radius_um, default.min_spacing_um, default.coordinate_tolerance_um) == (7.5, 4.0, 0.01)
+    assert (default.restriction_factor, default.restriction_radius_um) == (2.0, 15.0)
     assert len(default.sites) == 256
     assert default.site(255) == Site(255, 75.0, 75.0, None, "1.0")
     assert load_profile("builtin:default") is default
@@ -275,6 +295,7 @@ def test_file_profile_is_cached_until_it_changes(tmp_path):
 def test_defaults_for_optional_fields():
     dev = parse(profile_text())
     assert (dev.description, dev.coordinate_tolerance_um, dev.source) == ("", 0.01, "<test>")
+    assert dev.restriction_factor == 2.0
 
 
 # ---------------------------------------------------------------- validation errors
@@ -367,6 +388,18 @@ def test_non_positive_lengths(tmp_path, key):
     assert_error(tmp_path, text, f"{key} must be a positive number, got 0", f'"{key}": 0', shift=len(key) + 4)
 
 
+@pytest.mark.parametrize("factor", [0.5, 0, -2])
+def test_restriction_factor_below_one(factor):
+    text = profile_text(restriction_factor=factor)
+    assert_parse_error(text, f"restriction_factor must be at least 1, got {factor}", f'"restriction_factor": {factor}',
+                       shift=len('"restriction_factor": '),
+                       notes=("parallel Rydberg gates must at least keep out of each other's blockade radius",))
+
+
+def test_restriction_factor_one_is_allowed():
+    assert parse(profile_text(restriction_factor=1)).restriction_radius_um == 7.5
+
+
 def test_tolerance_must_be_below_half_min_spacing(tmp_path):
     text = profile_text(coordinate_tolerance_um=2.0)
     assert_error(tmp_path, text, "coordinate_tolerance_um (2.0) must be less than min_spacing_um / 2 (2), "
@@ -413,8 +446,9 @@ def test_schema_typo_in_top_level_key(tmp_path):
     text = profile_text().replace('"blockade_radius_um"', '"blockade_radius"')
     err = assert_error(tmp_path, text, 'invalid device profile: /: unknown field "blockade_radius"',
                        '"blockade_radius"')
-    assert err.notes == ("did you mean 'blockade_radius_um'?", "allowed fields here: $schema, blockade_radius_um, coordinate_tolerance_um, "
-                         "description, isa_version, lattice, min_spacing_um, name",)
+    allowed = ("allowed fields here: $schema, blockade_radius_um, coordinate_tolerance_um, description, "
+               "gates, isa_version, lattice, min_spacing_um, name, noise, restriction_factor")
+    assert err.notes == ("did you mean 'blockade_radius_um'?", allowed)
 
 
 def test_schema_typo_in_generator_key(tmp_path):
@@ -465,7 +499,7 @@ def test_schema_malformed_version(tmp_path):
 
 
 def doc_examples() -> list[str]:
-    blocks = re.findall(r"<!-- device-example -->\s*```json\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+    blocks = re.findall(r"<!-- device-example -->\s*```json\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
     assert blocks, "docs/devices.md has no device-example blocks"
     return blocks
 
@@ -482,3 +516,17 @@ def test_docs_first_example_numbering():
     dev = parse(doc_examples()[0])
     assert [s.id for s in dev.sites if s.zone == "readout"] == [16, 17, 18]
     assert dev.site(18) == Site(18, 16.0, 40.0, "readout", "1.1")
+
+
+def test_docs_first_example_gates_and_noise():
+    dev = parse(doc_examples()[0])
+    assert dev.restriction_radius_um == 17.5
+    assert dev.gates.native == ("cz", "rx", "ry", "rz")
+    assert dict(dev.gates.addressing) == {"cz": ("global",), "rx": ("global",), "ry": ("global",),
+                                          "rz": ("local", "global")}
+    assert (dev.gates.duration("rz"), dev.gates.duration("rz", "global"), dev.gates.duration("reset")) == (
+        0.3, 0.1, 50.0)
+    assert dev.gates.max_cz_per_stage == 8 and dev.gates.max_local_1q == 10
+    assert dev.noise.gate_fidelity("cz") == pytest.approx(0.992)
+    assert dev.noise.idle.rate_per_us == (1e-7, 1e-7, 5e-7)
+    assert (dev.noise.spam.prep_error, dev.noise.spam.readout_false_negative) == (0.001, 0.01)

@@ -1,8 +1,11 @@
-"""Device profiles: the site lattice, radii and ISA version of a target device.
+"""Device profiles: the site lattice, radii, ISA version, native gates and noise model of a device.
 
 See docs/devices.md for the format; `load_profile("default")` for the built-in one.
+Blockade geometry (graph, restriction, triangles) is in `navm.runtime.devices.blockade`.
 """
 
+from navm.runtime.devices.gates import DeviceGates
+from navm.runtime.devices.noise import GateChannel, IdleNoise, NoiseModel, SpamNoise
 from navm.runtime.devices.profile import (
     DeviceProfile,
     Site,
@@ -12,4 +15,7 @@ from navm.runtime.devices.profile import (
     profile_schema,
 )
 
-__all__ = ["DeviceProfile", "Site", "builtin_profiles", "load_profile", "parse_profile", "profile_schema"]
+__all__ = [
+    "DeviceGates", "DeviceProfile", "GateChannel", "IdleNoise", "NoiseModel", "Site", "SpamNoise",
+    "builtin_profiles", "load_profile", "parse_profile", "profile_schema",
+]

@@ -40,6 +40,7 @@ DEFAULT_DURATIONS_US: dict[str, float] = {
 DEFAULT_COOLDOWNS_US: dict[str, float] = {"rydberg_gap": 0.5, "measure_dead_time": 200.0}
 DEFAULT_PARALLELISM: dict[str, int] = {"max_local_1q": 10, "max_cz_per_stage": 64}
 
+_DURATION_KEYS_NOTE = "keys are a native gate (`cz`), a gate and mode (`r_global`, `r_local`), `measure` or `reset`"
 _KIND_WORDS = {"macro": "a macro", "measure": "a measurement", "reset": "a reset",
                "barrier": "a barrier", "noise": "a noise channel"}
 
@@ -103,7 +104,8 @@ def _native(doc: JsonDocument, path: JsonPath, names: list[str]) -> tuple[str, .
                        notes + (f"navm gates that can be native: {', '.join(NATIVE_CANDIDATES)}",))
         g = GATES[OPCODE[name]]
         if g.kind != "gate":
-            raise fail(doc, where, f"{name!r} cannot be a native gate: it is {_KIND_WORDS[g.kind]}, not a gate")
+            what = _KIND_WORDS.get(g.kind, g.kind)
+            raise fail(doc, where, f"{name!r} cannot be a native gate: it is {what}, not a gate")
         if g.n_qubits not in (1, 2):
             raise fail(doc, where, f"{name!r} cannot be a native gate: it acts on {g.n_qubits} qubits, and a "
                                    f"native gate acts on 1 or 2 (decompose-native rewrites the others)")
@@ -156,8 +158,7 @@ def _check_duration_key(doc: JsonDocument, path: JsonPath, key: str,
     if mode in MODES and gate in OPCODE or key in OPCODE:
         raise _not_native(doc, path, gate if mode in MODES else key, tuple(addressing))
     raise fail_key(doc, path, f"unknown key {key!r} in {dotted(path[:-1])}",
-                   ("keys are a native gate (`cz`), a gate and mode (`r_global`, `r_local`), "
-                    "`measure` or `reset`",))
+                   (_DURATION_KEYS_NOTE,))
 
 
 def _missing_duration_at(gate: str, index: int, section: dict[str, Any]) -> JsonPath:
@@ -183,7 +184,8 @@ def _durations(doc: JsonDocument, path: JsonPath, given: dict[str, Any],
                 if value is not None:
                     break
             else:
-                raise fail(doc, _missing_duration_at(gate, i, section), f"native gate {gate!r} has no duration for {mode} addressing",
+                raise fail(doc, _missing_duration_at(gate, i, section),
+                           f"native gate {gate!r} has no duration for {mode} addressing",
                            (f"add {dotted(path)}.{key} (or {dotted(path)}.{gate} for every mode)",))
             table[key] = float(value)
     for key in PLAIN_DURATIONS:

@@ -165,7 +165,7 @@ class TooFarOut(ValueError):
         self.index = index
 
 
-def _ranks(values: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def sorted_ranks(values: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Index of each target in the sorted unique `values`, and whether it is there."""
     pos = np.searchsorted(values, targets)
     found = pos < len(values)
@@ -197,10 +197,10 @@ def first_close_pair(xy: np.ndarray, limit: float) -> tuple[int, int] | None:
     prefix_order = np.argsort(key[:best])
     prefix_keys = key[:best][prefix_order]
     for dx, dy in _HALF_OFFSETS:
-        ix, okx = _ranks(ux, cells[:best, 0] + dx)
-        iy, oky = _ranks(uy, cells[:best, 1] + dy)
+        ix, okx = sorted_ranks(ux, cells[:best, 0] + dx)
+        iy, oky = sorted_ranks(uy, cells[:best, 1] + dy)
         a = np.flatnonzero(okx & oky)
-        pos, found = _ranks(prefix_keys, ix[a] * len(uy) + iy[a])
+        pos, found = sorted_ranks(prefix_keys, ix[a] * len(uy) + iy[a])
         a, b = a[found], prefix_order[pos[found]]
         close = np.hypot(*(xy[a] - xy[b]).T) < limit
         if close.any():

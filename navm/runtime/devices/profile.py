@@ -1,8 +1,9 @@
-"""Device profiles: the site lattice a program is placed on, and its loader.
+"""Device profiles: the site lattice a program is placed on, its gates and noise, and the loader.
 
 A profile is JSON checked in two steps: the JSON Schema shipped next to this
 module for structure, then the physics (unique ids, minimum spacing, radii,
-ISA versions). Every error points at the JSON value to fix.
+ISA versions; gates.py and noise.py check their sections). Every error points
+at the JSON value to fix.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import numpy as np
 from navm.diagnostics import NavmError, SourceLocation
 from navm.frontend.json_source import JsonDocument, parse_json, validate
 from navm.ir.instruction_set import SUPPORTED_ISA_VERSIONS
+from navm.runtime.devices.checks import fail as _fail
+from navm.runtime.devices.gates import DeviceGates, parse_gates
 from navm.runtime.devices.lattices import (
     DEFAULT_MIN_ISA,
     Block,
@@ -33,8 +36,10 @@ from navm.runtime.devices.lattices import (
     lattice_sites,
     site_count,
 )
+from navm.runtime.devices.noise import NoiseModel, parse_noise
 
 DEFAULT_COORDINATE_TOLERANCE_UM = 0.01
+DEFAULT_RESTRICTION_FACTOR = 2.0
 MAX_SITES = 1_000_000
 BUILTIN_PREFIX = "builtin:"
 # Sites closer than min_spacing_um by less than this fraction are rounding, not a violation.
@@ -64,7 +69,8 @@ def _grid_pitch(min_spacing: float) -> float:
 
 @dataclass(frozen=True)
 class DeviceProfile:
-    """A validated device profile. `sites` is sorted by id."""
+    """A validated device profile. `sites` is sorted by id; `gates` and `noise` hold the
+    native gate set, timings and error model (defaults filled in)."""
 
     name: str
     isa_version: str
@@ -74,6 +80,14 @@ class DeviceProfile:
     min_spacing_um: float
     coordinate_tolerance_um: float
     source: str
+    restriction_factor: float
+    gates: DeviceGates
+    noise: NoiseModel
+
+    @property
+    def restriction_radius_um(self) -> float:
+        """Two Rydberg gates may share a stage only if all their atoms are at least this far apart."""
+        return self.restriction_factor * self.blockade_radius_um
 
     @cached_property
     def _by_id(self) -> dict[int, Site]:
@@ -150,10 +164,6 @@ def profile_schema() -> dict[str, Any]:
     return json.loads(resources.files(__package__).joinpath("schema.json").read_text("utf-8"))
 
 
-def _fail(doc: JsonDocument, path, message: str, notes: tuple[str, ...] = ()) -> NavmError:
-    return NavmError(message, doc.locate(list(path)), notes=notes)
-
-
 def _check_version(doc: JsonDocument, path, version: str, what: str) -> None:
     if version not in SUPPORTED_ISA_VERSIONS:
         raise _fail(doc, path, f"unknown {what} {version!r}; supported: {', '.join(SUPPORTED_ISA_VERSIONS)}")
@@ -163,6 +173,10 @@ def _check_numbers(doc: JsonDocument, value: dict[str, Any]) -> None:
     for key in ("blockade_radius_um", "min_spacing_um", "coordinate_tolerance_um"):
         if key in value and not (math.isfinite(value[key]) and value[key] > 0):
             raise _fail(doc, [key], f"{key} must be a positive number, got {value[key]}")
+    factor = value.get("restriction_factor", DEFAULT_RESTRICTION_FACTOR)
+    if not (math.isfinite(factor) and factor >= 1):
+        raise _fail(doc, ["restriction_factor"], f"restriction_factor must be at least 1, got {factor}",
+                    ("parallel Rydberg gates must at least keep out of each other's blockade radius",))
     tol = value.get("coordinate_tolerance_um", DEFAULT_COORDINATE_TOLERANCE_UM)
     half = value["min_spacing_um"] / 2
     if tol >= half:
@@ -233,7 +247,8 @@ def _check_spacing(doc: JsonDocument, sites: LatticeSites, min_spacing: float) -
                 (f"site {sites.ids[i]} comes from {doc.locate(list(_block_anchor(a)))}",))
 
 
-def _build(value: dict[str, Any], sites: LatticeSites, source: str) -> DeviceProfile:
+def _build(value: dict[str, Any], sites: LatticeSites, source: str, gates: DeviceGates,
+           noise: NoiseModel) -> DeviceProfile:
     order = np.argsort(sites.ids, kind="stable")
     coords = np.ascontiguousarray(sites.xy[order])
     blocks = sites.blocks
@@ -249,6 +264,9 @@ def _build(value: dict[str, Any], sites: LatticeSites, source: str) -> DevicePro
         min_spacing_um=float(value["min_spacing_um"]),
         coordinate_tolerance_um=float(value.get("coordinate_tolerance_um", DEFAULT_COORDINATE_TOLERANCE_UM)),
         source=source,
+        restriction_factor=float(value.get("restriction_factor", DEFAULT_RESTRICTION_FACTOR)),
+        gates=gates,
+        noise=noise,
     )
     coords.flags.writeable = False
     vars(profile)["coords"] = coords  # prime the cached_property: same values, no second pass
@@ -270,7 +288,8 @@ def profile_from_document(doc: JsonDocument, source: str) -> DeviceProfile:
     _check_site_versions(doc, sites.blocks, value["isa_version"])
     _check_unique_ids(doc, sites)
     _check_spacing(doc, sites, float(value["min_spacing_um"]))
-    return _build(value, sites, source)
+    gates = parse_gates(doc)
+    return _build(value, sites, source, gates, parse_noise(doc, gates))
 
 
 def parse_profile(text: str, file: str, source: str | None = None) -> DeviceProfile:
