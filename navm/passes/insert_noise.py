@@ -10,8 +10,10 @@ Needs a scheduled circuit (run `schedule` first). For every atom, in time order:
 - gates: after each gate its channel (`pauli` / `depolarize` per atom, or
   `depolarize2` on the pair) and `loss` per atom if the profile has gate loss;
 - measurement: `readout_flip((false_positive + false_negative) / 2)` before
-  each measurement — a symmetric approximation of the asymmetric readout
-  error (documented in docs/passes/insert-noise.md).
+  the atom's first measurement — a readout flip applies to every later
+  measurement of the atom, each independently, so one row covers them all;
+  symmetric, an approximation of the asymmetric readout error
+  (docs/passes/insert-noise.md).
 Channels with zero probability are not emitted. Inserted rows carry the
 source location of the op they belong to and zero duration.
 """
@@ -87,6 +89,7 @@ def noisy_rows(rows: list[Row], num_qubits: int, noise) -> list[Row]:
     for q in range(num_qubits):
         emit(_channel("pauli", (q,), (spam.prep_error, 0.0, 0.0), 0.0, first_loc))
     qubit_end = [0.0] * num_qubits
+    read: set[int] = set()  # atoms whose readout error is already in place
 
     for row in rows:
         kind = GATES[OPCODE[row.name]].kind
@@ -100,7 +103,8 @@ def noisy_rows(rows: list[Row], num_qubits: int, noise) -> list[Row]:
             if gap > 0:
                 emit(_channel("pauli", (q,), noise.idle_pauli(gap), start, row.loc))
                 emit(_channel("loss", (q,), (noise.idle_loss(gap),), start, row.loc))
-        if kind == "measure":
+        if kind == "measure" and row.qubits[0] not in read:
+            read.add(row.qubits[0])
             emit(_channel("readout_flip", row.qubits, (readout,), start, row.loc))
         out.append(row)
         end = start + duration

@@ -1,0 +1,1 @@
+"""Generators of quantum error-correction experiments written as navm programs."""
