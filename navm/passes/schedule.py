@@ -3,7 +3,9 @@
 Model (moment-synchronous, so every constraint holds by construction):
 1. Each timed row (gate, measure, reset) gets a moment: ASAP, one after the
    latest earlier row on any of its qubits (ALAP with `mode=alap`); a barrier
-   aligns its qubits (all qubits if it lists none).
+   aligns its qubits (all qubits if it lists none). In ASAP mode, measurements
+   that are their atom's last op all share one final moment, so a finished
+   atom's readout does not stall the others.
 2. Moments run one after another. Inside a moment: resets; then 1-qubit
    pulses — a globally addressed gate is one pulse per distinct (gate,
    parameters), locally addressed gates run in chunks of at most
@@ -92,7 +94,28 @@ def _moments(rows: list[Row], num_qubits: int, mode: str) -> list[int]:
     if mode == "alap":
         top = max(moment, default=0)
         moment = [top + 1 - m if m > 0 else -1 for m in moment]
+    else:
+        _defer_terminal_measurements(rows, moment)
     return moment
+
+
+def _defer_terminal_measurements(rows: list[Row], moment: list[int]) -> None:
+    """Measurements that are their atom's last op all move to one final moment.
+
+    A measurement (with its dead time) stalls the whole moment it is in; ASAP
+    would put each terminal one right after its atom's last gate, stalling
+    every later moment."""
+    last_timed: dict[int, int] = {}
+    for i, row in enumerate(rows):
+        if moment[i] > 0:
+            for q in row.qubits:
+                last_timed[q] = i
+    terminal = {i for i in last_timed.values() if rows[i].name == "measure"}
+    if not terminal:
+        return
+    top = max((m for i, m in enumerate(moment) if m > 0 and i not in terminal), default=0)
+    for i in terminal:
+        moment[i] = top + 1
 
 
 def _stages(czs: list[int], rows: list[Row], sites, profile) -> list[list[int]]:
