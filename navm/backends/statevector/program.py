@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from navm.diagnostics import NavmError, SourceLocation
-from navm.ir.circuit_table import GateTable, Row
-from navm.ir.gates import OPCODE, GATES
-from navm.ir.noise import channel_error
 from navm.backends.statevector.matrices import FIXED_2Q, one_qubit
 from navm.backends.statevector.noise import PAULI_CHANNELS, compose_flips, pauli_probabilities
+from navm.diagnostics import NavmError, SourceLocation
+from navm.ir.circuit_table import GateTable, Row
+from navm.ir.gates import GATES, OPCODE
+from navm.ir.noise import channel_error
 
 IGNORED_KINDS = frozenset({"barrier", "annotation"})
 

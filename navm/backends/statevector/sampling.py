@@ -1,0 +1,101 @@
+"""Drawing shots from a final state, readout flips, and counting bitstrings.
+
+A cumulative sum over 2^24 float32 probabilities cannot resolve single
+amplitudes near the top of the range, so sampling is two-level: probabilities
+are viewed as a (2^⌈n/2⌉, 2^⌊n/2⌋) matrix, a shot first picks a row from the
+row totals, then a column from that row's own cumulative sum. Both picks are
+binary searches over traced arrays; shots are drawn `SHOT_CHUNK` at a time so
+the jitted programs do not depend on the shot count.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+SHOT_CHUNK = 8192
+BLOCK_WIDTH = 8
+
+
+@partial(jax.jit, static_argnames=("dtype",))
+def uniform_block(key, index, *, dtype):
+    """(SHOT_CHUNK, BLOCK_WIDTH) uniforms from fold_in(key, index): the only
+    threefry program of this module, compiled once per dtype (threefry costs
+    seconds of XLA compile time on a CPU)."""
+    return jax.random.uniform(jax.random.fold_in(key, index), (SHOT_CHUNK, BLOCK_WIDTH), dtype)
+
+
+@partial(jax.jit, static_argnames=("n",))
+def cumulative(psi, *, n: int):
+    """(row cdf (2^a, 2^b), row-total cdf (2^a,)) of |psi|², a = n - n // 2."""
+    probs = (jnp.abs(psi) ** 2).reshape(2 ** (n - n // 2), 2 ** (n // 2))
+    rows = jnp.cumsum(probs, axis=1)
+    return rows, jnp.cumsum(rows[:, -1])
+
+
+def _search(cdf_at, size_bits: int, target):
+    """Number of entries of a nondecreasing array that are <= `target` (cdf_at(i) reads
+    entry i): the index drawn, never one of zero probability."""
+    pos = jnp.zeros(target.shape, jnp.int32)
+    for bit in reversed(range(size_bits)):
+        cand = pos + (1 << bit)
+        pos = jnp.where(cdf_at(cand - 1) <= target, cand, pos)
+    return pos
+
+
+@partial(jax.jit, static_argnames=("n",))
+def draw(rows, tops, u, *, n: int):
+    """SHOT_CHUNK basis-state indices drawn from the distribution `cumulative` describes,
+    using u[:, 0] for the row and u[:, 1] for the column."""
+    u = u.T
+    a_bits, b_bits = n - n // 2, n // 2
+    row = _search(lambda i: tops[i], a_bits, u[0] * tops[-1])
+    row = jnp.minimum(row, 2**a_bits - 1)
+    totals = rows[row, -1]
+    col = _search(lambda i: rows[row, i], b_bits, u[1] * totals)
+    col = jnp.minimum(col, 2**b_bits - 1)
+    return (row << b_bits) | col
+
+
+def sample_indices(psi, n: int, shots: int, key) -> np.ndarray:
+    """`shots` basis-state indices drawn from |psi|² (qubit 0 = most significant bit)."""
+    rows, tops = cumulative(psi, n=n)
+    parts = [draw(rows, tops, uniform_block(key, c, dtype=tops.dtype), n=n)
+             for c in range(-(-shots // SHOT_CHUNK))]
+    return np.concatenate([np.asarray(p) for p in parts])[:shots] if parts else np.zeros(0, np.int32)
+
+
+def flip_records(records: np.ndarray, flip_p: np.ndarray, key, real) -> np.ndarray:
+    """Records with readout errors applied; `flip_p` holds one probability per record.
+    Shot chunk c, records 8g…8g+7 use uniform_block(key, c · groups + g)."""
+    shots, r = records.shape
+    if shots == 0 or r == 0 or not np.any(flip_p > 0):
+        return records
+    groups = -(-r // BLOCK_WIDTH)
+    chunks = -(-shots // SHOT_CHUNK)
+    u = np.concatenate([
+        np.concatenate([np.asarray(uniform_block(key, c * groups + g, dtype=real)) for g in range(groups)], axis=1)
+        for c in range(chunks)
+    ])
+    return records ^ (u[:shots, :r] < np.asarray(flip_p, real)[None, :]).astype(np.uint8)
+
+
+def bits_of(indices: np.ndarray, qubits: list[int], n: int) -> np.ndarray:
+    """(shots, len(qubits)) uint8: each qubit's bit of each basis-state index."""
+    shifts = np.asarray([n - 1 - q for q in qubits], np.int64)
+    return ((indices.astype(np.int64)[:, None] >> shifts[None, :]) & 1).astype(np.uint8)
+
+
+def counts_of(records: np.ndarray) -> dict[str, int]:
+    """Bitstring → count; a string lists the records in order, record 0 leftmost."""
+    shots, r = records.shape
+    if shots == 0:
+        return {}
+    if r == 0:
+        return {"": shots}
+    rows, counts = np.unique(records, axis=0, return_counts=True)
+    chars = np.where(rows > 0, "1", "0")
+    return {"".join(row): int(c) for row, c in zip(chars, counts)}
