@@ -40,6 +40,18 @@ def _migrate_isa():
     return MigrateIsa
 
 
+def _place():
+    from navm.passes.place import Place
+
+    return Place
+
+
+def _route():
+    from navm.passes.route import Route
+
+    return Route
+
+
 def _schedule():
     from navm.passes.schedule import Schedule
 
@@ -58,6 +70,8 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "decompose-native": _decompose_native,
     "insert-noise": _insert_noise,
     "migrate-isa": _migrate_isa,
+    "place": _place,
+    "route": _route,
     "schedule": _schedule,
     "unroll": _unroll,
 }

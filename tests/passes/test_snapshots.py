@@ -19,6 +19,8 @@ PIPELINES = {
     "macros.sigma.json": "unroll,canonicalize,migrate-isa{to=1.0}",
     "repetition.qbc": "unroll,canonicalize",
     "all_gates.qbc": "unroll,decompose-native,canonicalize",
+    "place_w_ring.qbc": "unroll,place",
+    "route_long_cz.qbc": "unroll,place,route",
 }
 
 

@@ -39,12 +39,19 @@ class Interactions:
         return w
 
 
+def gate_pairs(table: GateTable) -> tuple[np.ndarray, np.ndarray]:
+    """The qubits of every 2-qubit gate (`cz`, `cx`, `swap`), in row order."""
+    counts = np.diff(table.qubit_offsets)
+    two = _GATE_KIND[table.opcode.astype(np.int64)] & (counts == 2)
+    start = table.qubit_offsets[:-1][two]
+    return table.qubits[start].astype(np.int64), table.qubits[start + 1].astype(np.int64)
+
+
 def interactions(table: GateTable) -> Interactions:
     counts = np.diff(table.qubit_offsets)
     opcode = table.opcode.astype(np.int64)
-    two = _GATE_KIND[opcode] & (counts == 2)
-    start = table.qubit_offsets[:-1][two]
-    firsts, seconds = [table.qubits[start]], [table.qubits[start + 1]]
+    a, b = gate_pairs(table)
+    firsts, seconds = [a], [b]
     for row in np.flatnonzero(_MACRO_KIND[opcode] & (counts >= 2)).tolist():
         qs = table.row_qubits(row)
         pairs = np.array(list(combinations(qs, 2)), dtype=np.int64).reshape(-1, 2)

@@ -35,16 +35,19 @@ from navm.ir.gates import GATES
 from navm.passes.placement.sites import SiteGraph
 
 DECAY_WEIGHT = 0.1
+SWAP_MARK = -1
 LOOKAHEAD_DECAY = 0.5
 
-_KIND = [g.kind for g in GATES]
+_CHAIN, _BARRIER, _OTHER = 1, 2, 0  # how a row kind orders: measurement chain, barrier, by qubits
+_KIND_CODES = np.array([{"measure": _CHAIN, "annotation": _CHAIN, "barrier": _BARRIER}.get(g.kind, _OTHER)
+                        for g in GATES], dtype=np.int8)
 
 
 @dataclass
 class Routed:
-    """The routed circuit as emission lists: row `src[i]` of the input (or, for
-    `src[i] >= len(table)`, row `src[i] - len(table)` of the SWAP template) on atoms
-    `qubits` (flat, in order), located at input row `loc_row[i]`."""
+    """The routed circuit as emission lists: row `src[i]` of the input, or a SWAP where
+    `src[i] == SWAP_MARK`, on atoms `qubits` (flat, in order: a SWAP lists its two atoms),
+    located at input row `loc_row[i]`."""
 
     src: list[int]
     loc_row: list[int]
@@ -55,189 +58,195 @@ class Routed:
 
 
 def route_table(table: GateTable, n: int, sites: np.ndarray, graph: SiteGraph, routed: np.ndarray,
-                swap_template: list[tuple[int, int]], lookahead: int, seed: int) -> Routed:
+                lookahead: int, seed: int) -> Routed:
     """Route `table` on `n` qubits at local `sites`; `routed[r]` marks the rows that must act on
-    adjacent atoms; `swap_template` lists (a, b) qubit slots (b = -1 for a 1-qubit row) of the
-    rows that make one SWAP of atoms (a, b)."""
-    rows = len(table)
-    offsets = table.qubit_offsets.tolist()
-    qubits = table.qubits.tolist()
-    opcode = table.opcode.tolist()
-    lanes = _lanes(table, n)
-    chain = n  # the virtual lane that keeps measurements and annotations in order
-    waiting = [len(lane) for lane in lanes]
-    on_lane = _rows_on_lanes(lanes, n + 1)
-    head = [0] * (n + 1)
-    for lane_rows in on_lane:
-        if lane_rows:
-            waiting[lane_rows[0]] -= 1
-    ready = [r for r in range(rows) if waiting[r] == 0]
-    heapq.heapify(ready)
-
-    dist = graph.dist_rows
-    neighbours = graph.neighbours
-    priority = np.random.default_rng(seed).random(len(graph)).tolist()
-    atom_site = [int(s) for s in sites.tolist()]
-    site_atom = [-1] * len(graph)
-    for a, s in enumerate(atom_site):
-        site_atom[s] = a
-    holder = list(range(n))  # program qubit held by each atom, -1 for an ancilla in |0>
-    atom_of = list(range(n))
-    where = list(atom_site)  # current local site of each program qubit
-    partners = _partners(table, routed, n)
-    next_gate = [0] * n
-    decay = [0] * n
-    weights = [LOOKAHEAD_DECAY ** k for k in range(max(lookahead, 1))]
-    front: dict[int, tuple[int, int]] = {}
-    target = -1
-
-    src: list[int] = []
-    loc_row: list[int] = []
-    out_q: list[int] = []
-    swaps = 0
-    template_base = rows
-    done = 0
-
+    adjacent atoms."""
+    router = _Router(table, n, sites, graph, routed, lookahead, seed)
     while True:
+        router.run_ready_rows()
+        if not router.front:
+            break
+        router.swap_towards_target()
+    if router.done != len(table):
+        raise AssertionError(f"route: {len(table) - router.done} rows never became ready")
+    return Routed(router.src, router.loc_row, router.out_q, router.atom_site, router.atom_of, router.swaps)
+
+
+class _Router:
+    """The routing state. Atoms are numbered as in the output; `holder[a]` is the program qubit
+    atom a holds (-1: none, the atom is |0>); `where[q]` is program qubit q's current site."""
+
+    def __init__(self, table: GateTable, n: int, sites: np.ndarray, graph: SiteGraph, routed: np.ndarray,
+                 lookahead: int, seed: int) -> None:
+        kind = _KIND_CODES[table.opcode.astype(np.int64)]
+        in_chain = kind == _CHAIN
+        for_all = (kind == _BARRIER) & (np.diff(table.qubit_offsets) == 0)
+        self.offsets = table.qubit_offsets.tolist()
+        self.qubits = table.qubits.tolist()
+        self.in_chain, self.for_all, self.is_routed = in_chain.tolist(), for_all.tolist(), routed.tolist()
+        self.chain, self.all_lanes = n, list(range(n))
+        self.on_lane, self.waiting = _rows_on_lanes(table, n, in_chain, for_all)
+        self.head = [0] * (n + 1)
+        for lane_rows in self.on_lane:
+            if lane_rows:
+                self.waiting[lane_rows[0]] -= 1
+        self.ready = [r for r, w in enumerate(self.waiting) if w == 0]
+        heapq.heapify(self.ready)
+
+        self.dist, self.neighbours = graph.dist_rows, graph.neighbours
+        self.priority = np.random.default_rng(seed).random(len(graph)).tolist()
+        self.atom_site = [int(s) for s in sites.tolist()]
+        self.site_atom = [-1] * len(graph)
+        for a, s in enumerate(self.atom_site):
+            self.site_atom[s] = a
+        self.holder = list(range(n))
+        self.atom_of = list(range(n))
+        self.where = list(self.atom_site)
+        self.partners = _partners(table, routed, n)
+        self.next_gate = [0] * n  # index into partners[q] of q's next routed gate
+        self.decay = [0] * n  # SWAPs q took since its last routed gate
+        self.front_of = [-1] * n  # the front gate q waits in
+        self.weights = [LOOKAHEAD_DECAY ** k for k in range(lookahead)]
+        self.front: dict[int, tuple[int, int]] = {}
+        self.target = -1
+        self.src: list[int] = []
+        self.loc_row: list[int] = []
+        self.out_q: list[int] = []
+        self.swaps = self.done = 0
+
+    def run_ready_rows(self) -> None:
+        """Emit ready rows, lowest first, until none is left; routed gates out of range wait in
+        the front layer. (The hot loop: attributes are read into locals once.)"""
+        ready, offsets, qubits, dist, where = self.ready, self.offsets, self.qubits, self.dist, self.where
+        is_routed, front, front_of = self.is_routed, self.front, self.front_of
+        next_gate, decay, atom_of = self.next_gate, self.decay, self.atom_of
+        src, loc_row, out_q = self.src, self.loc_row, self.out_q
+        for_all, in_chain, head, on_lane, waiting = self.for_all, self.in_chain, self.head, self.on_lane, self.waiting
+        chain, all_lanes = [self.chain], self.all_lanes
+        done = 0
         while ready:
             r = heapq.heappop(ready)
             lo, hi = offsets[r], offsets[r + 1]
-            if routed[r]:
+            if is_routed[r]:
                 qa, qb = qubits[lo], qubits[lo + 1]
                 if dist[where[qa]][where[qb]] > 1:
                     front[r] = (qa, qb)
+                    front_of[qa] = front_of[qb] = r
                     continue
+                front_of[qa] = front_of[qb] = -1
                 next_gate[qa] += 1
                 next_gate[qb] += 1
                 decay[qa] = decay[qb] = 0
             src.append(r)
             loc_row.append(r)
-            for k in range(lo, hi):
-                out_q.append(atom_of[qubits[k]])
+            lanes = qubits[lo:hi]
+            for q in lanes:
+                out_q.append(atom_of[q])
             done += 1
-            for lane in lanes[r]:
-                head[lane] += 1
+            if for_all[r]:
+                lanes = all_lanes
+            elif in_chain[r]:
+                lanes = lanes + chain
+            for lane in lanes:
+                at = head[lane] = head[lane] + 1
                 lane_rows = on_lane[lane]
-                if head[lane] < len(lane_rows):
-                    nxt = lane_rows[head[lane]]
+                if at < len(lane_rows):
+                    nxt = lane_rows[at]
                     waiting[nxt] -= 1
                     if waiting[nxt] == 0:
                         heapq.heappush(ready, nxt)
-        if not front:
-            break
-        if target not in front:
-            target = min(front, key=lambda g: (dist[where[front[g][0]]][where[front[g][1]]], g))
-        qa, qb = front[target]
-        s, t = _best_swap(qa, qb, where, dist, neighbours, site_atom, holder, partners, next_gate,
-                          decay, weights, priority)
-        a = site_atom[s]
-        b = site_atom[t]
+        self.done += done
+
+    def swap_towards_target(self) -> None:
+        """One SWAP that takes a hop off the target front gate (chosen anew once it has run)."""
+        front, dist, where = self.front, self.dist, self.where
+        if self.target not in front:
+            self.target = min(front, key=lambda g: (dist[where[front[g][0]]][where[front[g][1]]], g))
+        s, t = self.best_swap(*front[self.target])
+        a, b = self.site_atom[s], self.site_atom[t]
         if b < 0:  # an empty site: bring in an ancilla atom in |0>
-            b = len(atom_site)
-            atom_site.append(t)
-            site_atom[t] = b
-            holder.append(-1)
-        for slot_a, slot_b in swap_template:
-            src.append(template_base + len(src) - len(src) + _template_index(swap_template, slot_a, slot_b))
-            loc_row.append(target)
-        _ = opcode
-        swaps += 1
-        for k, (slot_a, slot_b) in enumerate(swap_template):
-            pass
-        # the template rows just appended: fix their source indices and qubits
-        for k, (slot_a, slot_b) in enumerate(swap_template):
-            src[len(src) - len(swap_template) + k] = template_base + k
-            out_q.append(a if slot_a == 0 else b)
-            if slot_b >= 0:
-                out_q.append(a if slot_b == 0 else b)
+            b = self.site_atom[t] = len(self.atom_site)
+            self.atom_site.append(t)
+            self.holder.append(-1)
+        self.src.append(SWAP_MARK)
+        self.loc_row.append(self.target)
+        self.out_q += (a, b)
+        self.swaps += 1
+        holder = self.holder
         pa, pb = holder[a], holder[b]
         holder[a], holder[b] = pb, pa
-        if pa >= 0:
-            atom_of[pa], where[pa] = b, t
-            decay[pa] += 1
-        if pb >= 0:
-            atom_of[pb], where[pb] = a, s
-            decay[pb] += 1
-        for g, (x, y) in list(front.items()):
-            if (x == pa or y == pa or (pb >= 0 and (x == pb or y == pb))) and dist[where[x]][where[y]] <= 1:
-                del front[g]
-                heapq.heappush(ready, g)
-    if done != rows:
-        raise AssertionError(f"route: {rows - done} rows never became ready")
-    return Routed(src, loc_row, out_q, atom_site, atom_of, swaps)
-
-
-def _template_index(template, slot_a, slot_b) -> int:
-    return 0
-
-
-def _best_swap(qa, qb, where, dist, neighbours, site_atom, holder, partners, next_gate, decay,
-               weights, priority) -> tuple[int, int]:
-    """The SWAP (from site, to site) that takes one hop off gate (qa, qb), best first by
-    look-ahead score, then by whether the destination has an atom, then by the seeded rank."""
-    sa, sb = where[qa], where[qb]
-    d = dist[sa][sb] - 1
-    best = None
-    best_key = None
-    for mover, s, other_site in ((qa, sa, sb), (qb, sb, sa)):
-        for t in neighbours[s]:
-            if dist[t][other_site] != d:
+        for q, atom, site in ((pa, b, t), (pb, a, s)):
+            if q < 0:
                 continue
-            atom = site_atom[t]
-            displaced = holder[atom] if atom >= 0 else -1
-            score = _gain(mover, s, t, displaced, where, dist, partners, next_gate, weights) + DECAY_WEIGHT * decay[mover]
-            if displaced >= 0:
-                score += _gain(displaced, t, s, mover, where, dist, partners, next_gate, weights)
-                score += DECAY_WEIGHT * decay[displaced]
-            key = (atom < 0, score, priority[t])
-            if best_key is None or key < best_key:
-                best, best_key = (s, t), key
-    return best
+            self.atom_of[q], where[q] = atom, site
+            self.decay[q] += 1
+            g = self.front_of[q]
+            if g >= 0:
+                x, y = front[g]
+                if dist[where[x]][where[y]] <= 1:  # it can run now
+                    del front[g]
+                    self.front_of[x] = self.front_of[y] = -1
+                    heapq.heappush(self.ready, g)
+
+    def best_swap(self, qa: int, qb: int) -> tuple[int, int]:
+        """The SWAP (from site, to site) that takes one hop off gate (qa, qb): an atom at the
+        destination first, then the lowest score, then the seeded rank of the destination.
+
+        Score: for the qubit moved and the one it displaces, the change in weighted distance
+        to their next partners (a partner that is the other swapped qubit keeps its distance),
+        plus DECAY_WEIGHT per SWAP each took since its last gate."""
+        dist, where, partners, next_gate, decay = self.dist, self.where, self.partners, self.next_gate, self.decay
+        site_atom, holder, weights, priority = self.site_atom, self.holder, self.weights, self.priority
+        sa, sb = where[qa], where[qb]
+        d = dist[sa][sb] - 1
+        span = len(weights)
+        best, best_key = None, None
+        for mover, s, other_site in ((qa, sa, sb), (qb, sb, sa)):
+            row_s = dist[s]
+            i = next_gate[mover]
+            ahead = [(w, p, where[p]) for w, p in zip(weights, partners[mover][i : i + span])]
+            moved = DECAY_WEIGHT * decay[mover]
+            for t in self.neighbours[s]:
+                row_t = dist[t]
+                if row_t[other_site] != d:
+                    continue
+                atom = site_atom[t]
+                displaced = holder[atom] if atom >= 0 else -1
+                score = moved
+                for w, p, sp in ahead:
+                    if p != displaced:
+                        score += w * (row_t[sp] - row_s[sp])
+                if displaced >= 0:
+                    j = next_gate[displaced]
+                    for w, p in zip(weights, partners[displaced][j : j + span]):
+                        if p != mover:
+                            sp = where[p]
+                            score += w * (row_s[sp] - row_t[sp])
+                    score += DECAY_WEIGHT * decay[displaced]
+                key = (atom < 0, score, priority[t])
+                if best_key is None or key < best_key:
+                    best, best_key = (s, t), key
+        if best is None:
+            raise AssertionError(f"route: no SWAP brings sites {sa} and {sb} closer (not connected)")
+        return best
 
 
-def _gain(q, old, new, other, where, dist, partners, next_gate, weights) -> float:
-    """Change in weighted distance from q to its next partners if q moves old → new (a partner
-    that is `other`, the qubit swapping the other way, keeps its distance)."""
-    mine = partners[q]
-    start = next_gate[q]
-    total = 0.0
-    row_old, row_new = dist[old], dist[new]
-    for k, w in enumerate(weights):
-        i = start + k
-        if i >= len(mine):
-            break
-        p = mine[i]
-        if p == other:
-            continue
-        sp = where[p]
-        total += w * (row_new[sp] - row_old[sp])
-    return total
-
-
-def _lanes(table: GateTable, n: int) -> list[list[int]]:
-    """Per row, the lanes it waits on: its qubits; all qubits for a barrier without qubits;
-    plus the chain lane `n` for measurements and annotations."""
-    offsets = table.qubit_offsets.tolist()
-    qubits = table.qubits.tolist()
-    out: list[list[int]] = []
-    everything = list(range(n))
-    for r, code in enumerate(table.opcode.tolist()):
-        kind = _KIND[code]
-        lane = qubits[offsets[r] : offsets[r + 1]]
-        if kind == "barrier" and not lane:
-            lane = everything
-        elif kind in ("measure", "annotation"):
-            lane = lane + [n]
-        out.append(lane)
-    return out
-
-
-def _rows_on_lanes(lanes: list[list[int]], count: int) -> list[list[int]]:
-    out: list[list[int]] = [[] for _ in range(count)]
-    for r, lane in enumerate(lanes):
-        for q in lane:
-            out[q].append(r)
-    return out
+def _rows_on_lanes(table: GateTable, n: int, in_chain: np.ndarray, for_all: np.ndarray
+                   ) -> tuple[list[list[int]], list[int]]:
+    """Per lane (each qubit, then the chain lane `n`), the rows that wait on it in order; and
+    per row, how many lanes it waits on."""
+    counts = np.diff(table.qubit_offsets).astype(np.int64)
+    row_of = np.repeat(np.arange(len(table)), counts)
+    all_rows = np.flatnonzero(for_all)
+    chain_rows = np.flatnonzero(in_chain)
+    lane = np.concatenate([table.qubits.astype(np.int64), np.full(len(chain_rows), n),
+                           np.tile(np.arange(n), len(all_rows))])
+    row = np.concatenate([row_of, chain_rows, np.repeat(all_rows, n)])
+    order = np.lexsort((row, lane))
+    per_lane = np.bincount(lane, minlength=n + 1)
+    split = np.split(row[order], np.cumsum(per_lane)[:-1])
+    waiting = counts + in_chain + n * for_all
+    return [part.tolist() for part in split], waiting.tolist()
 
 
 def _partners(table: GateTable, routed: np.ndarray, n: int) -> list[list[int]]:

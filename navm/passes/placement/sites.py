@@ -28,15 +28,17 @@ MAX_DENSE_SITES = 2048
 UNREACHABLE = 30000  # the hop distance of two sites with no path between them (fits int16)
 _CHUNK = 256
 
-_WHOLE_DEVICE: dict[int, "SiteGraph"] = {}
+_WHOLE_DEVICE: dict[int, SiteGraph] = {}
 
 
 @dataclass(frozen=True, eq=False)
 class SiteGraph:
-    """Sites by local index 0..m-1: `ids` (device site ids), `dist` (m × m hop distances,
-    int16, `UNREACHABLE` across components), `neighbours` (adjacency lists), `component`."""
+    """Sites by local index 0..m-1: `ids` (device site ids), `coords` ((x, y) µm), `dist`
+    (m × m hop distances, int16, `UNREACHABLE` across components), `neighbours` (adjacency
+    lists), `component` (connected component number)."""
 
     ids: np.ndarray
+    coords: tuple[tuple[float, float], ...]
     dist: np.ndarray
     neighbours: tuple[tuple[int, ...], ...]
     component: np.ndarray
@@ -128,4 +130,5 @@ def _build(profile: DeviceProfile, rows: np.ndarray) -> SiteGraph:
     for i, j in zip(ia.tolist(), ib.tolist()):
         neighbours[i].append(j)
         neighbours[j].append(i)
-    return SiteGraph(ids, dist, tuple(tuple(sorted(n)) for n in neighbours), component)
+    coords = tuple(map(tuple, profile.coords[rows].tolist()))
+    return SiteGraph(ids, coords, dist, tuple(tuple(sorted(n)) for n in neighbours), component)
