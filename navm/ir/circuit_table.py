@@ -9,12 +9,16 @@ Passes rewrite whole tables; nothing round-trips through text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from typing import Iterator, NamedTuple, Sequence
 
 import numpy as np
 
 from navm.diagnostics import SourceLocation
 from navm.ir.gates import GATES, MAX_PARAMS, OPCODE
+
+_NAMES = [g.name for g in GATES]
+_N_PARAMS = [g.n_params for g in GATES]
 
 
 class Row(NamedTuple):
@@ -64,26 +68,30 @@ class GateTable:
         return tuple(self.qubits[self.qubit_offsets[i] : self.qubit_offsets[i + 1]].tolist())
 
     def rows(self) -> Iterator[Row]:
-        opcode = self.opcode.tolist()
+        """The rows as Python tuples. Columns are converted to lists once and each
+        field is built by a list comprehension: passes call this on every table."""
+        n = len(self.opcode)
+        names = [_NAMES[c] for c in self.opcode.tolist()]
         offsets = self.qubit_offsets.tolist()
-        qubits = self.qubits.tolist()
-        params = self.params.tolist()
-        result = self.result.tolist()
-        loc = self.loc.tolist()
-        rec_offsets = self.record_offsets.tolist()
-        records = self.records.tolist()
-        start, duration, stage = self.start.tolist(), self.duration.tolist(), self.stage.tolist()
-        for i, code in enumerate(opcode):
-            g = GATES[code]
-            yield Row(
-                g.name,
-                tuple(qubits[offsets[i] : offsets[i + 1]]),
-                tuple(params[i][: g.n_params]),
-                self.result_names[result[i]] if result[i] >= 0 else None,
-                self.locs[loc[i]] if loc[i] >= 0 else None,
-                tuple(records[rec_offsets[i] : rec_offsets[i + 1]]) if rec_offsets[i + 1] > rec_offsets[i] else (),
-                None if start[i] != start[i] else (start[i], duration[i], stage[i]),  # NaN: unscheduled
-            )
+        flat = self.qubits.tolist()
+        qubits = [tuple(flat[a:b]) for a, b in zip(offsets, offsets[1:])]
+        all_params = self.params.tolist()
+        params = [tuple(p[: _N_PARAMS[c]]) if _N_PARAMS[c] else () for p, c in zip(all_params, self.opcode.tolist())]
+        result_names, locs = self.result_names, self.locs
+        results = [result_names[r] if r >= 0 else None for r in self.result.tolist()] if result_names else [None] * n
+        loc_list = [locs[k] if k >= 0 else None for k in self.loc.tolist()] if locs else [None] * n
+        if len(self.records):
+            ro = self.record_offsets.tolist()
+            rf = self.records.tolist()
+            records = [tuple(rf[a:b]) if b > a else () for a, b in zip(ro, ro[1:])]
+        else:
+            records = [()] * n
+        if np.isnan(self.start).all():
+            timing = [None] * n
+        else:
+            timing = [None if t != t else (t, d, st)  # NaN: unscheduled
+                      for t, d, st in zip(self.start.tolist(), self.duration.tolist(), self.stage.tolist())]
+        return map(Row._make, zip(names, qubits, params, results, loc_list, records, timing))
 
     def max_qubit(self) -> int:
         return int(self.qubits.max()) if len(self.qubits) else -1
@@ -108,10 +116,41 @@ class GateTable:
 
     @staticmethod
     def from_rows(rows: Sequence[Row]) -> "GateTable":
-        b = TableBuilder()
-        for r in rows:
-            b.add(OPCODE[r.name], r.qubits, r.params, r.result, r.loc, r.records, r.timing)
-        return b.build()
+        """A table from rows, column by column (faster than adding rows one by one)."""
+        rows = list(rows)
+        n = len(rows)
+        if not n:
+            return TableBuilder().build()
+        names, qubits, params, results, locs, records, timing = zip(*rows)
+        opcode = np.fromiter((OPCODE[name] for name in names), dtype=np.int16, count=n)
+        qubit_offsets = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum([len(q) for q in qubits], out=qubit_offsets[1:])
+        flat_qubits = np.fromiter(chain.from_iterable(qubits), dtype=np.int32, count=int(qubit_offsets[-1]))
+        param_array = np.zeros((n, MAX_PARAMS), dtype=np.float64)
+        for i, p in enumerate(params):
+            if p:
+                param_array[i, : len(p)] = p
+        result_ids: dict[str, int] = {}
+        result = np.array([-1 if r is None else result_ids.setdefault(r, len(result_ids)) for r in results],
+                          dtype=np.int32)
+        loc_ids: dict[SourceLocation, int] = {}
+        loc = np.array([-1 if k is None else loc_ids.setdefault(k, len(loc_ids)) for k in locs], dtype=np.int32)
+        record_offsets = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum([len(r) for r in records], out=record_offsets[1:])
+        flat_records = np.fromiter(chain.from_iterable(records), dtype=np.int32, count=int(record_offsets[-1]))
+        return GateTable(
+            opcode=opcode,
+            qubit_offsets=qubit_offsets,
+            qubits=flat_qubits,
+            params=param_array,
+            result=result,
+            result_names=tuple(result_ids),
+            loc=loc,
+            locs=tuple(loc_ids),
+            record_offsets=record_offsets,
+            records=flat_records,
+            **_timing_columns(n, {i: t for i, t in enumerate(timing) if t is not None}),
+        )
 
 
 class TableBuilder:

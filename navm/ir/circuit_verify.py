@@ -71,8 +71,17 @@ def verify_table(t: GateTable, num_qubits: int) -> None:
                     raise _row_error(t, i, msg)
     _verify_records(t)
     _verify_timing(t)
-    multi = np.nonzero(counts > 1)[0]
-    for i in multi.tolist():
+    _verify_distinct_qubits(t, counts)
+
+
+def _verify_distinct_qubits(t: GateTable, counts: np.ndarray) -> None:
+    """No row names a qubit twice: vectorized for 2-qubit rows, a loop for the rare wider ones."""
+    two = np.nonzero(counts == 2)[0]
+    starts = t.qubit_offsets[two]
+    same = two[t.qubits[starts] == t.qubits[starts + 1]]
+    if same.size:
+        raise _row_error(t, int(same[0]), f"'{GATES[t.opcode[same[0]]].name}' repeats a qubit")
+    for i in np.nonzero(counts > 2)[0].tolist():
         qs = t.row_qubits(i)
         if len(set(qs)) != len(qs):
             raise _row_error(t, i, f"'{GATES[t.opcode[i]].name}' repeats a qubit")

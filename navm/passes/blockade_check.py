@@ -12,7 +12,6 @@ two-qubit gate's blockade radius that are not part of it. The module gets
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -60,32 +59,37 @@ def _two_qubit(row: Row) -> bool:
 def check_rows(rows: list[Row], sites: np.ndarray, profile) -> dict:
     coords = np.array([(profile.site(int(s)).x, profile.site(int(s)).y) for s in sites.tolist()]).reshape(-1, 2)
     radius = profile.blockade_radius_um
-    far: list[tuple[Row, float]] = []
-    by_stage: dict[int, list[Row]] = defaultdict(list)
-    spectators = 0
-    checked = 0
-    max_distance = 0.0
-    for row in rows:
-        if not _two_qubit(row):
-            continue
-        checked += 1
+    pairs = [row for row in rows if _two_qubit(row)]
+    if not pairs:
+        return {"checked_gates": 0, "spectators": 0, "max_distance_um": 0.0}
+    ends = np.array([row.qubits for row in pairs])
+    distance = np.hypot(*(coords[ends[:, 0]] - coords[ends[:, 1]]).T)
+    far = np.nonzero(distance > radius + 1e-9)[0]
+    if far.size:
+        row, d = pairs[far[0]], distance[far[0]]
         a, b = row.qubits
-        distance = float(math.dist(coords[a], coords[b]))
-        max_distance = max(max_distance, distance)
-        if distance > radius + 1e-9:
-            far.append((row, distance))
+        notes = [f"{far.size} two-qubit gate(s) are out of range; run `route` to insert swaps"] if far.size > 1 else []
+        notes += [f"also q{pairs[i].qubits[0]}, q{pairs[i].qubits[1]} ({distance[i]:.3g} µm) at {pairs[i].loc}"
+                  for i in far[1 : 1 + MAX_NOTES].tolist()]
+        raise NavmError(
+            f"'{row.name}' on q{a} (site {sites[a]}) and q{b} (site {sites[b]}): atoms are {d:.3g} µm apart, "
+            f"beyond the blockade radius {radius} µm", row.loc, notes=tuple(notes))
+    _check_stages(pairs, sites, profile)
+    # Spectators per distinct pair of atoms (gates repeat pairs a lot).
+    unique, counts = np.unique(np.sort(ends, axis=1), axis=0, return_counts=True)
+    spectators = 0
+    for (a, b), count in zip(unique.tolist(), counts.tolist()):
+        near = (np.hypot(*(coords - coords[a]).T) <= radius) | (np.hypot(*(coords - coords[b]).T) <= radius)
+        spectators += (int(near.sum()) - 2) * count
+    return {"checked_gates": len(pairs), "spectators": spectators, "max_distance_um": float(distance.max())}
+
+
+def _check_stages(pairs: list[Row], sites: np.ndarray, profile) -> None:
+    by_stage: dict[int, list[Row]] = defaultdict(list)
+    for row in pairs:
         if row.timing is not None and row.timing[2] >= 0:
             by_stage[row.timing[2]].append(row)
-        near = (np.hypot(*(coords - coords[a]).T) <= radius) | (np.hypot(*(coords - coords[b]).T) <= radius)
-        spectators += int(near.sum()) - 2
-    if far:
-        row, distance = far[0]
-        a, b = row.qubits
-        notes = [f"{len(far)} two-qubit gate(s) are out of range; run `route` to insert swaps"] if len(far) > 1 else []
-        notes += [f"also q{r.qubits[0]}, q{r.qubits[1]} ({d:.3g} µm) at {r.loc}" for r, d in far[1 : 1 + MAX_NOTES]]
-        raise NavmError(
-            f"'{row.name}' on q{a} (site {sites[a]}) and q{b} (site {sites[b]}): atoms are {distance:.3g} µm apart, "
-            f"beyond the blockade radius {radius} µm", row.loc, notes=tuple(notes))
+    radius = profile.blockade_radius_um
     for stage, members in sorted(by_stage.items()):
         for i, first in enumerate(members):
             for second in members[i + 1 :]:
@@ -96,4 +100,3 @@ def check_rows(rows: list[Row], sites: np.ndarray, profile) -> dict:
                         f"({profile.restriction_factor} × {radius} µm) of another gate in the same stage",
                         second.loc, notes=(f"the other gate: '{first.name}' on q{first.qubits[0]}, q{first.qubits[1]} "
                                            f"at {first.loc}",))
-    return {"checked_gates": checked, "spectators": spectators, "max_distance_um": max_distance}

@@ -35,7 +35,7 @@ from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, Module
 
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row
-from navm.ir.gates import GATES, OPCODE
+from navm.ir.gates import GATES
 from navm.ir.navm import CircuitOp, GateTableAttr
 from navm.passes.base import NavmPass, module_device
 from navm.runtime.devices.blockade import restricted
@@ -69,8 +69,11 @@ class Schedule(NavmPass):
                 module.attributes[SCHEDULE_ATTR] = _summary_attr(summary, self.mode)
 
 
+_KIND = {g.name: g.kind for g in GATES}
+
+
 def _kind(row: Row) -> str:
-    return GATES[OPCODE[row.name]].kind
+    return _KIND[row.name]
 
 
 def _moments(rows: list[Row], num_qubits: int, mode: str) -> list[int]:
@@ -146,10 +149,20 @@ def schedule_rows(rows: list[Row], sites: np.ndarray, profile, mode: str = "asap
         if _kind(row) == "macro":
             raise NavmError(f"schedule: '{row.name}' is a macro; run `unroll` first", row.loc)
     moment = _moments(rows, num_qubits, mode)
+    duration_of: dict[str, float] = {}
+
+    def duration(name: str) -> float:
+        d = duration_of.get(name)
+        if d is None:
+            d = duration_of[name] = gates.duration(name)
+        return d
+
     by_moment: dict[int, list[int]] = defaultdict(list)
     for i, m in enumerate(moment):
         if m > 0:
             by_moment[m].append(i)
+    kinds = [_KIND[row.name] for row in rows]
+    two_qubit = [kinds[i] == "gate" and len(row.qubits) == 2 for i, row in enumerate(rows)]
 
     timing: dict[int, tuple[float, float, int]] = {}
     cursor = 0.0
@@ -160,28 +173,28 @@ def schedule_rows(rows: list[Row], sites: np.ndarray, profile, mode: str = "asap
         members = by_moment[m]
         resets = [i for i in members if rows[i].name == "reset"]
         measures = [i for i in members if rows[i].name == "measure"]
-        czs = [i for i in members if _kind(rows[i]) == "gate" and len(rows[i].qubits) == 2]
-        ones = [i for i in members if _kind(rows[i]) == "gate" and len(rows[i].qubits) == 1]
+        czs = [i for i in members if two_qubit[i]]
+        ones = [i for i in members if kinds[i] == "gate" and not two_qubit[i]]
         if resets:
-            d = gates.duration("reset")
+            d = duration("reset")
             for i in resets:
                 timing[i] = (cursor, d, -1)
             cursor += d
         for group in _pulses(ones, rows, gates):
-            d = max(gates.duration(rows[i].name) for i in group)
+            d = max(duration(rows[i].name) for i in group)
             for i in group:
-                timing[i] = (cursor, gates.duration(rows[i].name), -1)
+                timing[i] = (cursor, duration(rows[i].name), -1)
             cursor += d
         for stage in _stages(czs, rows, sites, profile):
             start = max(cursor, last_rydberg_end + gates.rydberg_gap_us)
-            d = max(gates.duration(rows[i].name) for i in stage)
+            d = max(duration(rows[i].name) for i in stage)
             for i in stage:
-                timing[i] = (start, gates.duration(rows[i].name), stage_count)
+                timing[i] = (start, duration(rows[i].name), stage_count)
             stage_members.append(stage)
             stage_count += 1
             cursor = last_rydberg_end = start + d
         if measures:
-            d = gates.duration("measure")
+            d = duration("measure")
             for i in measures:
                 timing[i] = (cursor, d, -1)
             cursor += d + gates.measure_dead_time_us
@@ -203,7 +216,7 @@ def schedule_rows(rows: list[Row], sites: np.ndarray, profile, mode: str = "asap
     summary = {
         "duration_us": cursor,
         "stages": stage_count,
-        "two_qubit_gates": sum(1 for r in rows if _kind(r) == "gate" and len(r.qubits) == 2),
+        "two_qubit_gates": sum(two_qubit),
         "fidelity_estimate": fidelity_estimate(out, num_qubits, cursor, stage_members, profile),
     }
     return out, summary
@@ -228,6 +241,7 @@ def fidelity_estimate(rows: list[Row], num_qubits: int, duration: float, stages:
     noise = profile.noise
     log_f = 0.0
     busy = [0.0] * num_qubits
+    gate_log: dict[str, float] = {}
 
     def add(fidelity: float) -> None:
         nonlocal log_f
@@ -236,7 +250,10 @@ def fidelity_estimate(rows: list[Row], num_qubits: int, duration: float, stages:
     for row in rows:
         kind = _kind(row)
         if kind == "gate":
-            add(noise.gate_fidelity(row.name))
+            if row.name not in gate_log:
+                f = noise.gate_fidelity(row.name)
+                gate_log[row.name] = math.log(f) if f > 0 else -math.inf
+            log_f += gate_log[row.name]
         elif kind == "measure":
             spam = noise.spam
             add(1 - (spam.readout_false_positive + spam.readout_false_negative) / 2)
