@@ -57,7 +57,7 @@ def simplify(table: GateTable) -> GateTable | None:
     """The simplified table, or None if nothing changed."""
     rows = list(table.rows())
     live = [True] * len(rows)
-    stacks: dict[int, list[int]] = {}
+    stacks: list[list[int]] = [[] for _ in range(table.max_qubit() + 1)]
     barrier_all = -1
     changed = False
     for i, row in enumerate(rows):
@@ -92,23 +92,28 @@ def simplify(table: GateTable) -> GateTable | None:
             changed = True
             continue
         for q in qubits:
-            stacks.setdefault(q, []).append(i)
+            stacks[q].append(i)
     if not changed:
         return None
     return GateTable.from_rows([r for r, keep in zip(rows, live) if keep])
 
 
-def _previous(stacks: dict[int, list[int]], qubits: tuple[int, ...], barrier_all: int) -> int | None:
-    """The row that was last on all of `qubits` (and only those), if one is."""
-    if not qubits:
+def _previous(stacks: list[list[int]], qubits: tuple[int, ...], barrier_all: int) -> int | None:
+    """The row that was last on all of `qubits`, if one is (1- and 2-qubit cases inline: hot path)."""
+    if len(qubits) == 1:
+        stack = stacks[qubits[0]]
+        j = stack[-1] if stack else None
+    elif len(qubits) == 2:
+        a, b = stacks[qubits[0]], stacks[qubits[1]]
+        j = a[-1] if a and b and a[-1] == b[-1] else None
+    elif qubits:
+        tops = {stacks[q][-1] if stacks[q] else None for q in qubits}
+        j = tops.pop() if len(tops) == 1 else None
+    else:
         return None
-    tops = {stacks[q][-1] if stacks.get(q) else None for q in qubits}
-    if len(tops) != 1:
-        return None
-    j = tops.pop()
     return j if j is not None and j > barrier_all else None
 
 
-def _pop(stacks: dict[int, list[int]], qubits: tuple[int, ...]) -> None:
+def _pop(stacks: list[list[int]], qubits: tuple[int, ...]) -> None:
     for q in qubits:
         stacks[q].pop()

@@ -26,7 +26,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row
-from navm.ir.gates import GATES, OPCODE
+from navm.ir.gates import GATES
 from navm.ir.navm import CircuitOp, GateTableAttr, device_name
 from navm.passes.base import NavmPass, module_device
 
@@ -74,25 +74,34 @@ RULES = {
 }
 
 
+_KIND = {g.name: g.kind for g in GATES}
+
+
 def decompose(rows, native: frozenset[str]) -> list[Row]:
     """Rewrite rows until every gate is native; other row kinds pass through."""
     out: list[Row] = []
-    stack = list(reversed(rows))
-    while stack:
-        row = stack.pop()
-        g = GATES[OPCODE[row.name]]
-        if g.kind == "macro":
-            raise NavmError(f"decompose-native: '{row.name}' is a macro; run `unroll` first", row.loc)
-        if g.kind != "gate" or row.name in native:
+    for row in rows:
+        kind = _KIND[row.name]
+        if kind != "gate" or row.name in native:
+            if kind == "macro":
+                raise NavmError(f"decompose-native: '{row.name}' is a macro; run `unroll` first", row.loc)
             out.append(row)
-            continue
-        rule = RULES.get(row.name)
-        if rule is None:
-            raise NavmError(
-                f"decompose-native: no rule turns '{row.name}' into the native set "
-                f"{{{', '.join(sorted(native))}}}", row.loc)
-        stack.extend(reversed(rule(row)))
+        else:
+            out.extend(_rewrite(row, native))
     return out
+
+
+def _rewrite(row: Row, native: frozenset[str]) -> list[Row]:
+    """One gate's native form, applying rules until everything is native."""
+    rule = RULES.get(row.name)
+    if rule is None:
+        raise NavmError(
+            f"decompose-native: no rule turns '{row.name}' into the native set "
+            f"{{{', '.join(sorted(native))}}}", row.loc)
+    produced = rule(row)
+    if all(r.name in native for r in produced):
+        return produced
+    return [done for r in produced for done in ([r] if r.name in native else _rewrite(r, native))]
 
 
 def native_gate_set(module: ModuleOp, explicit: str | None) -> frozenset[str]:

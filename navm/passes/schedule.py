@@ -90,7 +90,13 @@ def _moments(rows: list[Row], num_qubits: int, mode: str) -> list[int]:
             for q in qubits:
                 last[q] = level
         elif kind in _TIMED:
-            level = 1 + max((last[q] for q in qubits), default=0)
+            if len(qubits) == 1:
+                level = last[qubits[0]] + 1
+            elif len(qubits) == 2:
+                a, b = last[qubits[0]], last[qubits[1]]
+                level = (a if a > b else b) + 1
+            else:
+                level = 1 + max((last[q] for q in qubits), default=0)
             moment[i] = level
             for q in qubits:
                 last[q] = level
@@ -121,21 +127,33 @@ def _defer_terminal_measurements(rows: list[Row], moment: list[int]) -> None:
         moment[i] = top + 1
 
 
-def _stages(czs: list[int], rows: list[Row], sites, profile) -> list[list[int]]:
-    """Greedy partition of one moment's CZs into compatible Rydberg stages."""
+def _stages(czs: list[int], rows: list[Row], sites, profile, cache: dict) -> list[list[int]]:
+    """Greedy partition of one moment's CZs into compatible Rydberg stages.
+
+    `cache` remembers restriction checks between atom pairs: circuits reuse
+    the same pairs of sites over and over."""
     limit = profile.gates.max_cz_per_stage
-    stages: list[list[int]] = []
+    stages: list[list[tuple[int, ...]]] = []
+    members: list[list[int]] = []
+
+    def clash(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+        key = (a, b)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = cache[(b, a)] = restricted(profile, a, b)
+        return hit
+
     for i in czs:
-        mine = [int(sites[q]) for q in rows[i].qubits]
-        for stage in stages:
-            if len(stage) < limit and not any(
-                restricted(profile, mine, [int(sites[q]) for q in rows[j].qubits]) for j in stage
-            ):
-                stage.append(i)
+        mine = tuple(int(sites[q]) for q in rows[i].qubits)
+        for stage, ids in zip(stages, members):
+            if len(stage) < limit and not any(clash(mine, other) for other in stage):
+                stage.append(mine)
+                ids.append(i)
                 break
         else:
-            stages.append([i])
-    return stages
+            stages.append([mine])
+            members.append([i])
+    return members
 
 
 def schedule_rows(rows: list[Row], sites: np.ndarray, profile, mode: str = "asap"):
@@ -165,6 +183,7 @@ def schedule_rows(rows: list[Row], sites: np.ndarray, profile, mode: str = "asap
     two_qubit = [kinds[i] == "gate" and len(row.qubits) == 2 for i, row in enumerate(rows)]
 
     timing: dict[int, tuple[float, float, int]] = {}
+    restriction_cache: dict = {}
     cursor = 0.0
     last_rydberg_end = -math.inf
     stage_count = 0
@@ -185,7 +204,7 @@ def schedule_rows(rows: list[Row], sites: np.ndarray, profile, mode: str = "asap
             for i in group:
                 timing[i] = (cursor, duration(rows[i].name), -1)
             cursor += d
-        for stage in _stages(czs, rows, sites, profile):
+        for stage in _stages(czs, rows, sites, profile, restriction_cache):
             start = max(cursor, last_rydberg_end + gates.rydberg_gap_us)
             d = max(duration(rows[i].name) for i in stage)
             for i in stage:
@@ -206,13 +225,15 @@ def schedule_rows(rows: list[Row], sites: np.ndarray, profile, mode: str = "asap
     for i, row in enumerate(rows):
         if i in timing:
             t, d, s = timing[i]
+            end = t + d
             for q in row.qubits:
-                qubit_end[q] = t + d
-            latest = max(latest, t + d)
+                qubit_end[q] = end
+            if end > latest:
+                latest = end
         else:
             t = max((qubit_end[q] for q in row.qubits), default=latest)
             d, s = 0.0, -1
-        out.append(row._replace(timing=(t, d, s)))
+        out.append(_with_timing(row, (t, d, s)))
     summary = {
         "duration_us": cursor,
         "stages": stage_count,
@@ -220,6 +241,11 @@ def schedule_rows(rows: list[Row], sites: np.ndarray, profile, mode: str = "asap
         "fidelity_estimate": fidelity_estimate(out, num_qubits, cursor, stage_members, profile),
     }
     return out, summary
+
+
+def _with_timing(row: Row, timing: tuple[float, float, int]) -> Row:
+    """`row._replace(timing=...)` without its per-call overhead (it shows at 100k rows)."""
+    return tuple.__new__(Row, (*row[:6], timing))
 
 
 def _pulses(ones: list[int], rows: list[Row], gates) -> list[list[int]]:
