@@ -21,7 +21,7 @@ from navm.backends.stim import (
 from navm.codes.surface_code import RotatedLayout, rotated_memory_z_qbc
 from navm.diagnostics import NavmError
 from navm.frontend import load, load_text
-from navm.pipeline import compile_module
+from navm.pipeline import COMPILE_PIPELINE, compile_module
 from tests.helpers import PROGRAMS
 
 ROOT = Path(__file__).parents[2]
@@ -32,7 +32,7 @@ SHOTS = 100_000
 # sites and rewritten into its native gates (cz, r, rz), noise rows kept in place.
 PIPELINES = {
     "unroll": ("unroll", None),
-    "device": ("unroll,migrate-isa{to=1.1},decompose-native", "default"),
+    "device": (COMPILE_PIPELINE, "default"),  # all of `navm compile`: placed, routed, scheduled
 }
 
 
