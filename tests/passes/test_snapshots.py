@@ -19,6 +19,7 @@ PIPELINES = {
     "macros.sigma.json": "unroll,canonicalize,migrate-isa{to=1.0}",
     "repetition.qbc": "unroll,canonicalize",
     "all_gates.qbc": "unroll,decompose-native,canonicalize",
+    "compile_full.qbc": "unroll,decompose-native,canonicalize,place,route,schedule,blockade-check,insert-noise",
     "place_w_ring.qbc": "unroll,place",
     "route_long_cz.qbc": "unroll,place,route",
 }
