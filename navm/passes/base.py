@@ -35,3 +35,11 @@ def module_device(module: ModuleOp, explicit: str | None, pass_name: str):
             f"or the option {pass_name}{{device=PROFILE}}"
         )
     return load_profile(name)
+
+
+def placed_sites(op, pass_name: str):
+    """The site of every qubit of a circuit op; an error naming `pass_name` if any is unplaced."""
+    sites = op.qubit_placement.sites
+    if sites is None or (sites < 0).any():
+        raise NavmError(f"{pass_name} needs every qubit on a device site: run `place` first")
+    return sites

@@ -23,7 +23,7 @@ from navm.diagnostics import NavmError
 from navm.ir.circuit_table import Row
 from navm.ir.gates import GATES, OPCODE
 from navm.ir.navm import CircuitOp
-from navm.passes.base import NavmPass, module_device
+from navm.passes.base import NavmPass, module_device, placed_sites
 from navm.runtime.devices.blockade import restricted
 
 BLOCKADE_ATTR = "navm.blockade"
@@ -41,10 +41,8 @@ class BlockadeCheck(NavmPass):
         profile = module_device(module, self.device, self.name)
         for op in module.body.block.ops:
             if isinstance(op, CircuitOp):
-                placement = op.qubit_placement
-                if placement.sites is None or (placement.sites < 0).any():
-                    raise NavmError("blockade-check needs every qubit on a device site: run `place` first")
-                report = check_rows(list(op.gate_table.rows()), placement.sites, profile)
+                sites = placed_sites(op, self.name)
+                report = check_rows(list(op.gate_table.rows()), sites, profile)
                 module.attributes[BLOCKADE_ATTR] = DictionaryAttr({
                     "checked_gates": IntegerAttr(report["checked_gates"], i64),
                     "spectators": IntegerAttr(report["spectators"], i64),

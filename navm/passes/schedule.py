@@ -37,7 +37,7 @@ from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row
 from navm.ir.gates import GATES
 from navm.ir.navm import CircuitOp, GateTableAttr
-from navm.passes.base import NavmPass, module_device
+from navm.passes.base import NavmPass, module_device, placed_sites
 from navm.runtime.devices.blockade import restricted
 
 SCHEDULE_ATTR = "navm.schedule"
@@ -60,11 +60,9 @@ class Schedule(NavmPass):
         profile = module_device(module, self.device, self.name)
         for op in module.body.block.ops:
             if isinstance(op, CircuitOp):
-                placement = op.qubit_placement
-                if placement.sites is None or (placement.sites < 0).any():
-                    raise NavmError("schedule needs every qubit on a device site: run `place` first")
+                sites = placed_sites(op, self.name)
                 rows = list(op.gate_table.rows())
-                timed, summary = schedule_rows(rows, placement.sites, profile, self.mode)
+                timed, summary = schedule_rows(rows, sites, profile, self.mode)
                 op.properties["table"] = GateTableAttr(GateTable.from_rows(timed))
                 module.attributes[SCHEDULE_ATTR] = _summary_attr(summary, self.mode)
 
