@@ -57,11 +57,13 @@ def compile(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write it here instead of stdout."),
     svg: Optional[Path] = typer.Option(None, "--svg", help="Also draw the sites and Rydberg stages as SVG."),
     noise: bool = typer.Option(False, "--noise/--no-noise", help="Insert the device noise model (ir/stim output)."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object: the same as --emit json."),
 ) -> None:
     """Compile FILE for a device: native gates, placement, routing, schedule."""
     from navm.commands.compile import compile_command
 
-    compile_command(file, device=device, emit=emit, output=output, svg=svg, noise=noise, console=out_console)
+    compile_command(file, device=device, emit="json" if json_output else emit, output=output, svg=svg,
+                    noise=noise, console=out_console)
 
 
 @app.command()

@@ -34,6 +34,11 @@ def test_compile_json_has_the_documented_fields(capsys):
     assert len(set(report["placement"].values())) == 6
 
 
+def test_compile_json_flag_is_emit_json(capsys):
+    rc, out, _ = run_cli("compile", "examples/qft.sigma.json", "--json", capsys=capsys)
+    assert rc == 0 and json.loads(out)["schedule"]["two_qubit_gates"] > 0
+
+
 def test_compile_schedule_table_and_svg(capsys, tmp_path):
     svg = tmp_path / "ghz.svg"
     rc, out, err = run_cli("compile", "examples/qft.sigma.json", "--svg", str(svg), capsys=capsys)
