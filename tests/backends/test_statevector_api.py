@@ -8,7 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from navm.backends.statevector import final_state, kernels, sampling, simulate, trajectory_kernel
+from navm.backends.statevector import (
+    final_state,
+    sampling,
+    simulate,
+    slabs,
+    trajectory_kernel,
+)
 from navm.diagnostics import NavmError, SourceLocation
 from navm.ir.circuit_table import GateTable, Row
 
@@ -138,10 +144,10 @@ def random_rows(n: int, count: int, seed: int) -> list[Row]:
 def test_long_circuits_compile_no_more_kernels_than_short_ones():
     n = 4
     final_state(GateTable.from_rows(random_rows(n, 10, 0)), n, dtype="complex64")
-    before = kernels.run_unitary._cache_size()
+    before = slabs.run_chunk._cache_size()
     final_state(GateTable.from_rows(random_rows(n, 2000, 1)), n, dtype="complex64")
     final_state(GateTable.from_rows(random_rows(n, 777, 2)), n, dtype="complex64")
-    assert kernels.run_unitary._cache_size() == before
+    assert slabs.run_chunk._cache_size() == before
 
     noisy = [*random_rows(n, 10, 3), Row("depolarize", (0,), (0.1,)), Row("measure", (0,), (), "m")]
     simulate(GateTable.from_rows(noisy), n, shots=8)

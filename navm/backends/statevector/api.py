@@ -165,6 +165,8 @@ def _initial(initial: np.ndarray | None, num_qubits: int, n: int, dtype: np.dtyp
         if not abs(norm - 1) < 1e-6:
             raise NavmError(f"initial_state must have norm 1, got {norm}")
         psi = psi.astype(dtype)
+    if n == num_qubits:
+        return psi
     extra = np.zeros(2 ** (n - num_qubits), dtype)
     extra[0] = 1
     return np.kron(psi, extra)

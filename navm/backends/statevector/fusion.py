@@ -1,4 +1,6 @@
-"""Gate fusion: the events of a program become few 4×4 ops on qubit pairs.
+"""Gate fusion for trajectories: the events of a program become few 4×4 ops on qubit pairs.
+
+(The noiseless path schedules gates differently: `runs.py`, `schedule.py`.)
 
 Every op applies one 4×4 matrix to a pair of qubits (a 1-qubit op picks any
 partner and acts on it as the identity), so one kernel serves every gate:

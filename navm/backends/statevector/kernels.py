@@ -1,11 +1,12 @@
-"""The fixed set of jitted kernels: their compile cost does not grow with the circuit.
+"""The trajectory path's op kernels: their compile cost does not grow with the circuit.
 
 Circuits arrive as chunks of `CHUNK` ops (arrays: qubit pair, 4×4 matrices,
 flags) and run through a `fori_loop` whose trip count is a traced value, so one
-compiled program per (qubit count, dtype) serves every circuit. Qubit indices
-are traced too: a 4×4 op gathers the four quarter-vectors of amplitudes whose
-indices have the pair's bits set to 00, 01, 10, 11 (bit arithmetic on an iota),
-mixes them and scatters them back; a diagonal op multiplies elementwise.
+compiled program per (qubit count, dtype, batch) serves every circuit. Qubit
+indices are traced too: a 4×4 op gathers the four quarter-vectors of amplitudes
+whose indices have the pair's bits set to 00, 01, 10, 11 (bit arithmetic on an
+iota), mixes them and scatters them back; a diagonal op multiplies elementwise.
+(The noiseless path uses faster kernels with static positions, `slabs.py`.)
 
 A state is (2^n,) or, for a batch of trajectories, (2^n, B): the batch axis is
 the minor one, so every gathered index moves B contiguous amplitudes. Matrices
@@ -13,8 +14,6 @@ are then (4, 4) or (B, 4, 4). Everything is jnp/lax, so it runs on a GPU too.
 """
 
 from __future__ import annotations
-
-from functools import partial
 
 import jax
 import jax.numpy as jnp
@@ -66,13 +65,3 @@ def apply_op(psi, matrix, k1, k2, diagonal_only, n: int):
         lambda p: apply_pair(p, matrix, k1, k2, n),
         psi,
     )
-
-
-@partial(jax.jit, static_argnames=("n",))
-def run_unitary(psi, k1, k2, matrices, diagonal, count, *, n: int):
-    """Apply the first `count` ops of a chunk (matrices: (CHUNK, 4, 4)) to one state."""
-
-    def body(i, psi):
-        return apply_op(psi, matrices[i], k1[i], k2[i], diagonal[i], n)
-
-    return lax.fori_loop(0, count, body, psi)

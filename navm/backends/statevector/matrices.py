@@ -37,31 +37,36 @@ FIXED_2Q: dict[str, np.ndarray] = {
     "cx": np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]], dtype=complex),
     "swap": SWAP,
 }
-ROTATIONS = frozenset({"rx", "ry", "rz", "r"})
+FIXED = {**FIXED_1Q, **FIXED_2Q}
 
 
-def rotation(name: str, params: tuple[float, ...]) -> np.ndarray:
-    """rx, ry, rz (angle θ) and r (axis φ, angle θ) = exp(-iθ/2 (cos φ X + sin φ Y))."""
-    if name == "r":
-        phi, theta = params[0], params[1]
-    else:
-        phi, theta = {"rx": 0.0, "ry": math.pi / 2}.get(name, 0.0), params[0]
-    c, s = math.cos(theta / 2), math.sin(theta / 2)
-    if name == "rz":
-        return np.diag([complex(c, -s), complex(c, s)])
-    if name == "ry":  # exact real entries, not cos(π/2) ≈ 6e-17 rounding
-        return np.array([[c, -s], [s, c]], dtype=complex)
-    e = complex(math.cos(phi), math.sin(phi))
-    return np.array([[c, -1j * s * e.conjugate()], [-1j * s * e, c]])
+def gate_matrices(names: list[str], params: np.ndarray) -> list[np.ndarray | None]:
+    """Each row's matrix (2×2 or 4×4, complex128), None for a row that is no gate;
+    `params` holds one row per name. The rotations are computed for all rows at once:
+    per row, building a matrix cost ~10 µs, the bulk of reading a table.
 
-
-def one_qubit(name: str, params: tuple[float, ...]) -> np.ndarray | None:
-    """The 2×2 matrix of a 1-qubit gate, or None if `name` is not one."""
-    if name in FIXED_1Q:
-        return FIXED_1Q[name]
-    if name in ROTATIONS:
-        return rotation(name, params)
-    return None
+    rx, ry, rz (angle θ) and r (axis φ, angle θ) = exp(-iθ/2 (cos φ X + sin φ Y)).
+    """
+    out: list[np.ndarray | None] = [FIXED.get(name) for name in names]
+    rot = np.array([name in ("rx", "ry", "rz", "r") for name in names], bool)
+    if not rot.any():
+        return out
+    rows = np.flatnonzero(rot)
+    kind = np.array([names[i] for i in rows])
+    theta = np.where(kind == "r", params[rows, 1], params[rows, 0])
+    phi = np.where(kind == "r", params[rows, 0], 0.0)
+    c, s = np.cos(theta / 2), np.sin(theta / 2)
+    e = np.cos(phi) + 1j * np.sin(phi)
+    m = np.empty((len(rows), 2, 2), complex)
+    m[:, 0, 0] = m[:, 1, 1] = c
+    m[:, 0, 1], m[:, 1, 0] = -1j * s * e.conjugate(), -1j * s * e  # rx, r
+    ry, rz = kind == "ry", kind == "rz"
+    m[ry, 0, 1], m[ry, 1, 0] = -s[ry], s[ry]  # exact real entries, not cos(π/2) ≈ 6e-17 rounding
+    m[rz] = 0
+    m[rz, 0, 0], m[rz, 1, 1] = c[rz] - 1j * s[rz], c[rz] + 1j * s[rz]
+    for i, row in enumerate(rows.tolist()):
+        out[row] = m[i]
+    return out
 
 
 def embed(matrix: np.ndarray, positions: tuple[int, ...]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Fused ops as fixed-shape arrays, cut into chunks of `kernels.CHUNK` ops.
+"""Fused trajectory ops as fixed-shape arrays, cut into chunks of `kernels.CHUNK` ops.
 
 Every chunk has the same shapes (the last one is padded with identity ops
 that the kernels never run), so the kernels compile once per qubit count.

@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from navm.backends.statevector.matrices import FIXED_2Q, one_qubit
-from navm.backends.statevector.noise import PAULI_CHANNELS, compose_flips, pauli_probabilities
+from navm.backends.statevector.matrices import gate_matrices
+from navm.backends.statevector.noise import (
+    PAULI_CHANNELS,
+    compose_flips,
+    pauli_probabilities,
+)
 from navm.diagnostics import NavmError, SourceLocation
 from navm.ir.circuit_table import GateTable, Row
 from navm.ir.gates import GATES, OPCODE
@@ -80,13 +84,18 @@ def read_table(table: GateTable, num_qubits: int, *, noise: bool) -> Program:
     """Check every row and turn it into events; noise rows are dropped unless `noise`."""
     prog = Program(num_qubits)
     flips = [0.0] * num_qubits
-    for row in table.rows():
+    rows = list(table.rows())
+    matrices = gate_matrices([row.name for row in rows], table.params)
+    for row, matrix in zip(rows, matrices):
         kind = GATES[OPCODE[row.name]].kind
         _check_qubits(row, num_qubits)
         if kind in IGNORED_KINDS:
             continue
         if kind == "gate":
-            prog.events.append(_unitary(row))
+            if matrix is None:
+                raise NavmError(f"the statevector backend has no matrix for '{row.name}': run unroll first",
+                                row.loc)
+            prog.events.append(Unitary(row.qubits, matrix))
         elif kind == "measure":
             prog.record_qubits.append(row.qubits[0])
             prog.record_flips.append(flips[row.qubits[0]])
@@ -112,15 +121,6 @@ def _check_qubits(row: Row, num_qubits: int) -> None:
         if not 0 <= q < num_qubits:
             raise NavmError(f"'{row.name}' acts on qubit {q}, outside the {num_qubits}-qubit register",
                             row.loc)
-
-
-def _unitary(row: Row) -> Unitary:
-    matrix = one_qubit(row.name, row.params)
-    if matrix is None:
-        matrix = FIXED_2Q.get(row.name)
-    if matrix is None:
-        raise NavmError(f"the statevector backend has no matrix for '{row.name}': run unroll first", row.loc)
-    return Unitary(row.qubits, matrix)
 
 
 def _check_channel(row: Row) -> None:
