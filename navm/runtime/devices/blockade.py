@@ -138,8 +138,14 @@ def blockade_graph(profile: DeviceProfile) -> nx.Graph:
 
 
 def _position(profile: DeviceProfile, site_id: int) -> tuple[float, float]:
-    s = profile.site(site_id)
-    return s.x, s.y
+    positions = _derived(profile).get("positions")
+    if positions is None:
+        positions = _derived(profile)["positions"] = {s.id: (s.x, s.y) for s in profile.sites}
+    try:
+        return positions[site_id]
+    except KeyError:
+        profile.site(site_id)  # raises the profile's own KeyError for an unknown id
+        raise
 
 
 def within_blockade(profile: DeviceProfile, a: int, b: int) -> bool:
@@ -152,12 +158,13 @@ def restricted(profile: DeviceProfile, sites_a: Iterable[int], sites_b: Iterable
     """Whether two Rydberg gates on these sites may not share a stage: some atom of one is
     closer than `restriction_factor × blockade_radius_um` to an atom of the other (a shared
     site always is). KeyError for an unknown id."""
-    pa = np.array([_position(profile, s) for s in sites_a], dtype=np.float64).reshape(-1, 2)
-    pb = np.array([_position(profile, s) for s in sites_b], dtype=np.float64).reshape(-1, 2)
-    if not (len(pa) and len(pb)):
+    # Gates have 1–3 atoms: plain Python beats building NumPy arrays here (a hot path of `schedule`).
+    pa = [_position(profile, s) for s in sites_a]
+    pb = [_position(profile, s) for s in sites_b]
+    if not (pa and pb):
         return False
-    d = np.hypot(pa[:, None, 0] - pb[None, :, 0], pa[:, None, 1] - pb[None, :, 1])
-    return bool(d.min() < profile.restriction_radius_um * (1 - SLACK))
+    limit = profile.restriction_radius_um * (1 - SLACK)
+    return any(math.hypot(ax - bx, ay - by) < limit for ax, ay in pa for bx, by in pb)
 
 
 def triangles(profile: DeviceProfile) -> list[tuple[int, int, int]]:
