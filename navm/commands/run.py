@@ -9,10 +9,9 @@ read 1.
 from __future__ import annotations
 
 import json
-from collections import Counter
-
 import numpy as np
 
+from navm.backends.counts import counts_of
 from navm.diagnostics import NavmError
 from navm.frontend import load
 from navm.perf import gc_paused
@@ -20,15 +19,6 @@ from navm.pipeline import compile_for_device
 
 BACKENDS = ("statevector", "stim")
 BIT_ORDER = "measurement records in program order, record 0 leftmost"
-
-
-def counts_from_records(records: np.ndarray) -> dict[str, int]:
-    """(shots, n_records) 0/1 array → {bitstring: count}, bitstrings sorted."""
-    if records.shape[1] == 0:
-        return {"": int(records.shape[0])}
-    rows = np.asarray(records, dtype=np.uint8)
-    strings = ["".join(map(str, r)) for r in rows.tolist()]
-    return dict(sorted(Counter(strings).items()))
 
 
 def run_command(file, *, device, backend, shots, seed, noise, json_output, detectors, dem, console) -> None:
@@ -56,7 +46,7 @@ def run_command(file, *, device, backend, shots, seed, noise, json_output, detec
         from navm.commands.compile import stim_circuit
 
         circuit = stim_circuit(module, device)
-        out["counts"] = counts_from_records(sample(circuit, shots, seed))
+        out["counts"] = counts_of(sample(circuit, shots, seed))
         if detectors:
             events, flips = sample_detectors(circuit, shots, seed)
             out["detectors"] = {

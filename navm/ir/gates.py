@@ -74,6 +74,7 @@ GATES: tuple[GateDef, ...] = (
 )
 
 OPCODE: dict[str, int] = {g.name: i for i, g in enumerate(GATES)}
+KIND: dict[str, str] = {g.name: g.kind for g in GATES}  # row name -> kind, for per-row hot loops
 BY_PRINTED_NAME: dict[str, int] = {g.printed_name: i for i, g in enumerate(GATES)}
 MAX_PARAMS = max(g.n_params for g in GATES)
 

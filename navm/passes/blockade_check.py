@@ -21,7 +21,7 @@ from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, Module
 
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import Row
-from navm.ir.gates import GATES, OPCODE
+from navm.ir.gates import KIND
 from navm.ir.navm import CircuitOp
 from navm.passes.base import NavmPass, module_device, placed_sites
 from navm.runtime.devices.blockade import restricted
@@ -51,7 +51,7 @@ class BlockadeCheck(NavmPass):
 
 
 def _two_qubit(row: Row) -> bool:
-    return GATES[OPCODE[row.name]].kind == "gate" and len(row.qubits) == 2
+    return KIND[row.name] == "gate" and len(row.qubits) == 2
 
 
 def check_rows(rows: list[Row], sites: np.ndarray, profile) -> dict:

@@ -26,7 +26,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row
-from navm.ir.gates import GATES
+from navm.ir.gates import KIND
 from navm.ir.navm import CircuitOp, GateTableAttr, device_name
 from navm.passes.base import NavmPass, module_device
 
@@ -74,14 +74,11 @@ RULES = {
 }
 
 
-_KIND = {g.name: g.kind for g in GATES}
-
-
 def decompose(rows, native: frozenset[str]) -> list[Row]:
     """Rewrite rows until every gate is native; other row kinds pass through."""
     out: list[Row] = []
     for row in rows:
-        kind = _KIND[row.name]
+        kind = KIND[row.name]
         if kind != "gate" or row.name in native:
             if kind == "macro":
                 raise NavmError(f"decompose-native: '{row.name}' is a macro; run `unroll` first", row.loc)

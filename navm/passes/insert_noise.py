@@ -28,7 +28,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row
-from navm.ir.gates import GATES, OPCODE
+from navm.ir.gates import KIND
 from navm.ir.navm import CircuitOp, GateTableAttr
 from navm.passes.base import NavmPass, module_device
 
@@ -92,7 +92,7 @@ def noisy_rows(rows: list[Row], num_qubits: int, noise) -> list[Row]:
     read: set[int] = set()  # atoms whose readout error is already in place
 
     for row in rows:
-        kind = GATES[OPCODE[row.name]].kind
+        kind = KIND[row.name]
         if kind not in _TIMED:
             out.append(row)
             continue

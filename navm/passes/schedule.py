@@ -35,7 +35,7 @@ from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, Module
 
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row
-from navm.ir.gates import GATES
+from navm.ir.gates import KIND
 from navm.ir.navm import CircuitOp, GateTableAttr
 from navm.passes.base import NavmPass, module_device, placed_sites
 from navm.runtime.devices.blockade import restricted
@@ -67,11 +67,8 @@ class Schedule(NavmPass):
                 module.attributes[SCHEDULE_ATTR] = _summary_attr(summary, self.mode)
 
 
-_KIND = {g.name: g.kind for g in GATES}
-
-
 def _kind(row: Row) -> str:
-    return _KIND[row.name]
+    return KIND[row.name]
 
 
 def _moments(rows: list[Row], num_qubits: int, mode: str) -> list[int]:
@@ -177,7 +174,7 @@ def schedule_rows(rows: list[Row], sites: np.ndarray, profile, mode: str = "asap
     for i, m in enumerate(moment):
         if m > 0:
             by_moment[m].append(i)
-    kinds = [_KIND[row.name] for row in rows]
+    kinds = [KIND[row.name] for row in rows]
     two_qubit = [kinds[i] == "gate" and len(row.qubits) == 2 for i, row in enumerate(rows)]
 
     timing: dict[int, tuple[float, float, int]] = {}

@@ -12,6 +12,7 @@ from navm.backends.statevector import sampling, trajectories
 from navm.backends.statevector.evolve import evolve
 from navm.backends.statevector.observables import expectation, parse_pauli
 from navm.backends.statevector.program import Collapse, Program, read_table
+from navm.backends.counts import counts_of
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable
 from navm.ir.gates import OPCODE
@@ -91,7 +92,7 @@ def simulate(
             result.expectations = {
                 text: float(expectation(psi, x << shift, z << shift, ny, n=n)) for text, (x, z, ny) in paulis
             }
-    result.counts = sampling.counts_of(result.records)
+    result.counts = counts_of(result.records)
     return result
 
 

@@ -20,7 +20,7 @@ from navm.backends.statevector.noise import (
 )
 from navm.diagnostics import NavmError, SourceLocation
 from navm.ir.circuit_table import GateTable, Row
-from navm.ir.gates import GATES, OPCODE
+from navm.ir.gates import KIND
 from navm.ir.noise import channel_error
 
 IGNORED_KINDS = frozenset({"barrier", "annotation"})
@@ -87,7 +87,7 @@ def read_table(table: GateTable, num_qubits: int, *, noise: bool) -> Program:
     rows = list(table.rows())
     matrices = gate_matrices([row.name for row in rows], table.params)
     for row, matrix in zip(rows, matrices):
-        kind = GATES[OPCODE[row.name]].kind
+        kind = KIND[row.name]
         _check_qubits(row, num_qubits)
         if kind in IGNORED_KINDS:
             continue

@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+
 SHOT_CHUNK = 8192
 BLOCK_WIDTH = 8
 
@@ -87,15 +88,3 @@ def bits_of(indices: np.ndarray, qubits: list[int], n: int) -> np.ndarray:
     """(shots, len(qubits)) uint8: each qubit's bit of each basis-state index."""
     shifts = np.asarray([n - 1 - q for q in qubits], np.int64)
     return ((indices.astype(np.int64)[:, None] >> shifts[None, :]) & 1).astype(np.uint8)
-
-
-def counts_of(records: np.ndarray) -> dict[str, int]:
-    """Bitstring → count; a string lists the records in order, record 0 leftmost."""
-    shots, r = records.shape
-    if shots == 0:
-        return {}
-    if r == 0:
-        return {"": shots}
-    rows, counts = np.unique(records, axis=0, return_counts=True)
-    chars = np.where(rows > 0, "1", "0")
-    return {"".join(row): int(c) for row, c in zip(chars, counts)}
