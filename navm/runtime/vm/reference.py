@@ -95,7 +95,7 @@ class ReferenceVM:
         try:
             while pc < n:
                 if steps >= limit:
-                    raise _Fault(f"step limit of {max_steps} reached")
+                    raise _Fault(step_limit_message(max_steps))
                 steps += 1
                 nxt = code[pc]()
                 if nxt is None:
@@ -188,6 +188,27 @@ class ReferenceVM:
         return lambda: handler.apply(
             gate, tuple([q() for q in qubits]), tuple([_num(p()) for p in params]), loc
         )
+
+
+def step_limit_message(max_steps: int | None) -> str:
+    return f"step limit of {max_steps} reached"
+
+
+def run_instruction(vm: ReferenceVM, pc: int, regs: list, stack: list) -> None:
+    """Execute instruction `pc` alone on `vm` with the given registers and value stack (both updated).
+
+    The compiled engine uses this for quantum instructions and to word its
+    traps exactly as this engine does."""
+    vm.state.regs[:] = regs
+    vm.state.stack[:] = stack
+    try:
+        vm.code[pc]()
+    except _Fault as err:
+        raise VMTrap(str(err), vm.locs[pc]) from None
+    except NeedsStaticValue as err:
+        raise DynamicValueError(str(err), vm.locs[pc]) from None
+    regs[:] = vm.state.regs
+    stack[:] = vm.state.stack
 
 
 def _num(v) -> float:

@@ -1,0 +1,55 @@
+"""Compile a kernel's LLVM IR to machine code with llvmlite (LLVM's JIT), once per distinct program.
+
+Optimised at -O2; compiled kernels are kept per process by the hash of their IR.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import threading
+
+import llvmlite.binding as llvm
+
+_LOCK = threading.Lock()
+_CACHE: dict[str, "NativeKernel"] = {}
+_TARGET = None
+
+_P = ctypes.c_void_p
+_I = ctypes.c_int64
+KERNEL_TYPE = ctypes.CFUNCTYPE(_I, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _I)
+REHASH_TYPE = ctypes.CFUNCTYPE(None, _P, _P, _I, _P, _P, _I, _I)
+
+
+class NativeKernel:
+    """The machine code of one kernel and its `page_rehash` helper; keeps the JIT engine alive."""
+
+    def __init__(self, engine, kernel, rehash) -> None:
+        self.engine, self.kernel, self.rehash = engine, kernel, rehash
+
+
+def _target_machine():
+    global _TARGET
+    if _TARGET is None:
+        llvm.initialize_native_target()
+        llvm.initialize_native_asmprinter()
+        _TARGET = llvm.Target.from_default_triple().create_target_machine(opt=2)
+    return _TARGET
+
+
+def compile_ir(ir: str) -> NativeKernel:
+    key = hashlib.sha256(ir.encode()).hexdigest()
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+        tm = _target_machine()
+        module = llvm.parse_assembly(ir)
+        module.verify()
+        builder = llvm.create_pass_builder(tm, llvm.create_pipeline_tuning_options(speed_level=2))
+        builder.getModulePassManager().run(module, builder)
+        engine = llvm.create_mcjit_compiler(module, tm)
+        engine.finalize_object()
+        native = NativeKernel(engine, KERNEL_TYPE(engine.get_function_address("kernel")),
+                              REHASH_TYPE(engine.get_function_address("page_rehash")))
+        _CACHE[key] = native
+        return native
