@@ -16,18 +16,37 @@ from navm.diagnostics import NavmError
 FIELD_TYPES = {"int": np.dtype(">i8"), "i8": np.dtype(">i8"), "float": np.dtype(">f8"), "f8": np.dtype(">f8")}
 
 
+PAGE_SHIFT = 12  # a page is 2^12 bytes: PAGE_WORDS words
+PAGE_WORDS = 1 << (PAGE_SHIFT - 3)
+TAG_UNWRITTEN, TAG_INT, TAG_FLOAT = 0, 1, 2
+
+
 class Memory:
-    """Words written by a program: `addrs` ascending, `bits` the raw 64-bit patterns, `is_float` the types."""
+    """Words written by a program, kept in pages: `pages` (ascending page numbers, address >> PAGE_SHIFT),
+    `rows` (each page's row in the pools), `pool_bits` (raw 64-bit patterns) and `pool_tags`
+    (TAG_UNWRITTEN, TAG_INT or TAG_FLOAT), both shaped (rows, PAGE_WORDS).
 
-    __slots__ = ("addrs", "bits", "is_float")
+    This is the compiled engine's own layout, so its memory is handed over without copying;
+    flat arrays of (address, bits, is_float) are built only when asked for (`words()`).
+    """
 
-    def __init__(self, addrs: np.ndarray, bits: np.ndarray, is_float: np.ndarray) -> None:
-        if len(addrs) > 1 and not bool(np.all(addrs[1:] > addrs[:-1])):
-            order = np.argsort(addrs, kind="stable")
-            addrs, bits, is_float = addrs[order], bits[order], is_float[order]
-        self.addrs = np.ascontiguousarray(addrs, dtype=np.int64)
-        self.bits = np.ascontiguousarray(bits, dtype=np.int64)
-        self.is_float = np.ascontiguousarray(is_float, dtype=np.bool_)
+    __slots__ = ("pages", "rows", "pool_bits", "pool_tags", "_words")
+
+    def __init__(self, pages: np.ndarray, rows: np.ndarray, pool_bits: np.ndarray, pool_tags: np.ndarray) -> None:
+        self.pages, self.rows = pages, rows
+        self.pool_bits, self.pool_tags = pool_bits, pool_tags
+        self._words = None
+
+    @classmethod
+    def from_words(cls, addrs: np.ndarray, bits: np.ndarray, is_float: np.ndarray) -> "Memory":
+        addrs = np.asarray(addrs, dtype=np.int64)
+        pages, row_of = np.unique(addrs >> PAGE_SHIFT, return_inverse=True)
+        pool_bits = np.zeros((len(pages), PAGE_WORDS), np.int64)
+        pool_tags = np.zeros((len(pages), PAGE_WORDS), np.int8)
+        offsets = (addrs >> 3) & (PAGE_WORDS - 1)
+        pool_bits[row_of, offsets] = bits
+        pool_tags[row_of, offsets] = np.where(is_float, TAG_FLOAT, TAG_INT)
+        return cls(pages, np.arange(len(pages), dtype=np.int64), pool_bits, pool_tags)
 
     @classmethod
     def from_dict(cls, words: Mapping[int, int | float]) -> "Memory":
@@ -39,42 +58,52 @@ class Memory:
             floats = np.array([v if f else 0.0 for v, f in zip(values, is_float)], dtype=np.float64)
             ints = np.array([0 if f else v for v, f in zip(values, is_float)], dtype=np.int64)
             bits = np.where(is_float, floats.view(np.int64), ints)
-        return cls(addrs, bits, is_float)
+        return cls.from_words(addrs, bits, is_float)
+
+    def words(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every written word as flat arrays: addresses (ascending), raw bits, is_float."""
+        if self._words is None:
+            tags = self.pool_tags[self.rows]
+            written = tags != TAG_UNWRITTEN
+            offsets = 8 * np.arange(PAGE_WORDS, dtype=np.int64)
+            addrs = ((self.pages[:, None] << PAGE_SHIFT) + offsets[None, :])[written]
+            self._words = (addrs, self.pool_bits[self.rows][written], tags[written] == TAG_FLOAT)
+        return self._words
 
     def __len__(self) -> int:
-        return len(self.addrs)
+        return int(np.count_nonzero(self.pool_tags[self.rows]))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Memory):
             return NotImplemented
-        return (np.array_equal(self.addrs, other.addrs) and np.array_equal(self.bits, other.bits)
-                and np.array_equal(self.is_float, other.is_float))
+        return all(np.array_equal(a, b) for a, b in zip(self.words(), other.words()))
 
     __hash__ = None  # type: ignore[assignment]
 
     def to_dict(self) -> dict[int, int | float]:
-        floats = self.bits.view(np.float64)
-        return {int(a): (float(f) if t else int(b))
-                for a, b, f, t in zip(self.addrs, self.bits, floats, self.is_float)}
+        addrs, bits, is_float = self.words()
+        floats = bits.view(np.float64)
+        return {int(a): (float(f) if t else int(b)) for a, b, f, t in zip(addrs, bits, floats, is_float)}
 
     def read(self, addr: int) -> int | float:
         """One word: an int or a float as the program stored it; an unwritten word reads as int 0."""
         _check_address(addr)
-        i = int(np.searchsorted(self.addrs, addr))
-        if i == len(self.addrs) or self.addrs[i] != addr:
-            return 0
-        if self.is_float[i]:
-            return float(self.bits[i:i + 1].view(np.float64)[0])
-        return int(self.bits[i])
+        bits, tags = self._lookup(np.array([addr], dtype=np.int64))
+        if tags[0] == TAG_FLOAT:
+            return float(bits.view(np.float64)[0])
+        return int(bits[0])
 
     def _lookup(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Raw bits and float flags of the words at `wanted` (zeros where unwritten)."""
-        n = len(self.addrs)
-        if n == 0:
-            return np.zeros(len(wanted), np.int64), np.zeros(len(wanted), np.bool_)
-        i = np.minimum(np.searchsorted(self.addrs, wanted), n - 1)
-        found = self.addrs[i] == wanted
-        return np.where(found, self.bits[i], 0), found & self.is_float[i]
+        """Raw bits and tags of the words at `wanted` (zeros where unwritten)."""
+        if len(self.pages) == 0:
+            return np.zeros(len(wanted), np.int64), np.zeros(len(wanted), np.int8)
+        page = wanted >> PAGE_SHIFT
+        i = np.minimum(np.searchsorted(self.pages, page), len(self.pages) - 1)
+        found = self.pages[i] == page
+        row = self.rows[i]
+        offset = (wanted >> 3) & (PAGE_WORDS - 1)
+        return (np.where(found, self.pool_bits[row, offset], 0),
+                np.where(found, self.pool_tags[row, offset], TAG_UNWRITTEN).astype(np.int8))
 
     def region(self, base: int, entry_size: int, count: int,
                fields: Sequence[tuple[str, str] | tuple[str, int, str]]) -> np.ndarray:
@@ -93,7 +122,8 @@ class Memory:
         starts = base + entry_size * np.arange(count, dtype=np.int64)
         for name, offset, kind in layout:
             wanted = starts + offset
-            bits, floats = self._lookup(wanted)
+            bits, tags = self._lookup(wanted)
+            floats = tags == TAG_FLOAT
             if FIELD_TYPES[kind].kind == "i":
                 if floats.any():
                     bad = int(wanted[np.argmax(floats)])

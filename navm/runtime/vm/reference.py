@@ -86,11 +86,12 @@ class ReferenceVM:
 
     # ------------------------------------------------------------------ running
 
-    def run(self, max_steps: int | None = None) -> MachineState:
+    def run(self, max_steps: int | None = None, start: int | None = None) -> MachineState:
+        """Run from the entry point (or instruction `start`, continuing from the current state)."""
         code, state = self.code, self.state
         n = len(code)
         limit = max_steps if max_steps is not None else float("inf")
-        pc = self.entry
+        pc = self.entry if start is None else start
         steps = state.steps
         try:
             while pc < n:

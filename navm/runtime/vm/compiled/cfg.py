@@ -25,10 +25,21 @@ class Block:
 
 
 @dataclass
+class Function:
+    """A subroutine: the blocks reachable from a QCALL target without entering other calls."""
+    entry: int
+    body: set[int]
+    call_sites: list[tuple[int, int]]  # (calling block, return-site block)
+    callees: set[int]
+
+
+@dataclass
 class ControlFlowGraph:
     blocks: list[Block]
     block_of: dict[int, int]  # first instruction index -> block index
     return_sites: list[int]  # block indices
+    functions: dict[int, Function] = field(default_factory=dict)  # by entry block
+    call_target: dict[int, int] = field(default_factory=dict)  # calling block -> callee entry block
 
     @property
     def end(self) -> int:
@@ -69,4 +80,31 @@ def build_cfg(program: Program) -> ControlFlowGraph:
             b.successors = []
         else:
             b.successors = [at(b.stop)]
-    return ControlFlowGraph(blocks, block_of, return_sites)
+    cfg = ControlFlowGraph(blocks, block_of, return_sites)
+    for b in blocks:
+        if ins[b.stop - 1].mnemonic == "QCALL":
+            cfg.call_target[b.index] = b.successors[0]
+    for c, f in cfg.call_target.items():
+        if f != end:
+            cfg.functions.setdefault(f, Function(f, set(), [], set())).call_sites.append((c, at(blocks[c].stop)))
+    for f in cfg.functions.values():
+        f.body, f.callees = _intraprocedural(cfg, f.entry, ins)
+    return cfg
+
+
+def _intraprocedural(cfg: ControlFlowGraph, entry: int, ins) -> tuple[set[int], set[int]]:
+    """Blocks reachable from `entry` stepping over calls (a call continues at its return site)."""
+    body, callees, work = set(), set(), [entry]
+    while work:
+        b = work.pop()
+        if b == cfg.end or b in body:
+            continue
+        body.add(b)
+        block = cfg.blocks[b]
+        m = ins[block.stop - 1].mnemonic
+        if m == "QCALL":
+            callees.add(block.successors[0])
+            work.append(cfg.block_of.get(block.stop, cfg.end) if block.stop < len(ins) else cfg.end)
+        elif m != "QRET":
+            work.extend(block.successors)
+    return body, callees

@@ -23,7 +23,7 @@ from navm.runtime.vm.compiled.program import Instruction, Operand, Program
 from navm.runtime.vm.compiled.register_types import ANY, ARITH, FLOAT, INT, State, step
 from navm.runtime.vm.compiled.runtime_ir import EMPTY_PAGE, PAGE_SHIFT, PAGE_WORDS, RUNTIME_IR, TAG_FLOAT, TAG_INT
 
-END, HALT, LIMIT, TRAP, QUANTUM, GROW = 0, 1, 2, 3, 4, 5
+END, HALT, NEAR_LIMIT, TRAP, QUANTUM, GROW = 0, 1, 2, 3, 4, 5
 # Slots of the control array shared by the driver and the kernel.
 STEPS, LIMIT_SLOT, NPAGES, SP, CSP, SHIFT, PTCAP, POOLCAP, SCAP, CCAP, OUT_PC, OUT_BLK = range(12)
 CTL_SIZE = 12
@@ -107,9 +107,16 @@ class _Generator:
     def goto(self, block: int) -> None:
         self.emit(f"br label %{self.block_label(block)}")
 
+    def trap(self) -> None:
+        """Leave through the trap exit, recording the current instruction."""
+        self.store(str(self.pc), "%pc")
+        self.emit("br label %trap_exit")
+
     def trap_if(self, cond: str) -> None:
-        cont = self.label()
-        self.emit(f"br i1 {cond}, label %trap_exit, label %{cont}")
+        cont, trap = self.label(), self.label()
+        self.emit(f"br i1 {cond}, label %{trap}, label %{cont}")
+        self.start(trap)
+        self.trap()
         self.start(cont)
 
     def load(self, slot: str) -> str:
@@ -209,7 +216,7 @@ class _Generator:
         self.emit(f"switch i64 %blk, label %end [ {cases} ]")
 
     def epilogue(self) -> None:
-        for label, status in (("end", END), ("limit_exit", LIMIT), ("trap_exit", TRAP)):
+        for label, status in (("end", END), ("trap_exit", TRAP)):
             self.start(label)
             self.store(str(status), "%status")
             self.emit("br label %exit")
@@ -249,6 +256,18 @@ class _Generator:
             self.store(str(block.start), "%pc")
             self.emit("br label %exit")
             self.start(lc)
+        # Steps are counted per block; a block that would cross the limit is left to the reference
+        # engine, which stops at exactly the right instruction.
+        steps = self.value(f"add i64 {self.load('%steps')}, {block.stop - block.start}")
+        near, go = self.label(), self.label()
+        self.emit(f"br i1 {self.value(f'icmp sgt i64 {steps}, %limit')}, label %{near}, label %{go}")
+        self.start(near)
+        self.store(str(NEAR_LIMIT), "%status")
+        self.store(str(block.index), "%nblk")
+        self.store(str(block.start), "%pc")
+        self.emit("br label %exit")
+        self.start(go)
+        self.store(steps, "%steps")
         terminated = False
         for i in ins:
             terminated = self.instruction(i, state[0])
@@ -260,15 +279,10 @@ class _Generator:
     def instruction(self, ins: Instruction, types) -> bool:
         """Emit one instruction; True if it ended the block with a branch."""
         k, m = ins.index, ins.mnemonic
+        self.pc = k
         self.emit(f"; {k}: {m} {', '.join(str(v) for _, v in ins.operands)}")
-        self.store(str(k), "%pc")
-        steps = self.load("%steps")
-        over = self.value(f"icmp sge i64 {steps}, %limit")
-        ok = self.label()
-        self.emit(f"br i1 {over}, label %limit_exit, label %{ok}")
-        self.start(ok)
-        self.store(self.value(f"add i64 {steps}, 1"), "%steps")
         if ins.quantum:
+            self.store(str(k), "%pc")
             self.store(str(QUANTUM), "%status")
             self.store(str(self.block_at(k + 1)), "%nblk")
             self.emit("br label %exit")
@@ -346,7 +360,7 @@ class _Generator:
         """Check an address operand (an int multiple of 8, else trap), then emit `then(address)`."""
         def leaf(chosen):
             if chosen[0] == FLOAT:
-                self.emit("br label %trap_exit")
+                self.trap()
                 self.start(self.label())
                 return
             x = self.int_of(op)
@@ -467,6 +481,7 @@ class _Generator:
         return True
 
     def op_qhalt(self, ins, types) -> bool:
+        self.store(str(ins.index), "%pc")
         self.store(str(HALT), "%status")
         self.emit("br label %exit")
         return True

@@ -13,15 +13,14 @@ from navm.runtime.vm.compiled.cfg import build_cfg
 from navm.runtime.vm.compiled.kernel import NativeKernel, compile_ir
 from navm.runtime.vm.compiled.program import decode_program
 from navm.runtime.vm.compiled.register_types import infer_block_states
-from navm.runtime.vm.compiled.runtime_ir import EMPTY_PAGE, PAGE_SHIFT, PAGE_WORDS, TAG_FLOAT, TAG_UNWRITTEN
-from navm.runtime.vm.errors import VMTrap
+from navm.runtime.vm.compiled.runtime_ir import EMPTY_PAGE, PAGE_WORDS
 from navm.runtime.vm.memory import Memory
-from navm.runtime.vm.reference import QuantumHandler, ReferenceVM, run_instruction, step_limit_message
+from navm.runtime.vm.reference import QuantumHandler, ReferenceVM, run_instruction
 from navm.runtime.vm.result import VMResult
 
 NO_LIMIT = (1 << 63) - 1
 PAGE_TABLE_SLOTS = 64
-POOL_PAGES = 16
+POOL_PAGES = 1 << 14  # zero pages are mapped lazily by the OS: untouched capacity costs nothing
 STACK_SLOTS = 64
 
 
@@ -50,8 +49,8 @@ class CompiledProgram:
                 state.grow(self.generated.needs[blk])
                 continue
             loc = self.program.instructions[pc].loc
-            if status == cg.LIMIT:
-                raise VMTrap(step_limit_message(max_steps), loc)
+            if status == cg.NEAR_LIMIT:
+                return self.finish_on_reference(state, pc, max_steps, backend)
             reference = reference or ReferenceVM(self.module, backend)
             regs, stack = state.registers(), state.stack()
             run_instruction(reference, pc, regs, stack)
@@ -60,6 +59,21 @@ class CompiledProgram:
                 continue
             raise NavmError(f"internal error: the compiled engine trapped at instruction {pc} "
                             f"(status {status}) but the reference engine does not", loc)
+
+
+    def finish_on_reference(self, state: "_KernelState", pc: int, max_steps: int | None,
+                            backend: QuantumHandler | None) -> VMResult:
+        """Continue on the reference engine from instruction `pc` (a block that would cross the step limit)."""
+        vm = ReferenceVM(self.module, backend)
+        vm.state.regs[:] = state.registers()
+        vm.state.mem.update(state.memory().to_dict())
+        vm.state.stack[:] = state.stack()
+        n = len(self.program)
+        vm.state.calls[:] = [self.cfg.blocks[b].start if b < len(self.cfg.blocks) else n
+                             for b in state.calls[:int(state.ctl[cg.CSP])].tolist()]
+        vm.state.steps = int(state.ctl[cg.STEPS])
+        final = vm.run(max_steps, start=pc)
+        return VMResult(list(final.regs), final.steps, Memory.from_dict(final.mem), list(final.stack), "compiled")
 
 
 class _KernelState:
@@ -101,9 +115,14 @@ class _KernelState:
             self.native.rehash(self.page_keys.ctypes.data, self.page_index.ctypes.data, cap, keys.ctypes.data,
                                index.ctypes.data, new_cap, 64 - (new_cap.bit_length() - 1))
             self.page_keys, self.page_index = keys, index
-        while pages * PAGE_WORDS > len(self.pool):
-            self.pool = np.concatenate([self.pool, np.zeros_like(self.pool)])
-            self.pool_tags = np.concatenate([self.pool_tags, np.zeros_like(self.pool_tags)])
+        if pages * PAGE_WORDS > len(self.pool):
+            size = len(self.pool)
+            while pages * PAGE_WORDS > size:
+                size *= 2
+            used = int(self.ctl[cg.NPAGES]) * PAGE_WORDS
+            pool, tags = np.zeros(size, np.int64), np.zeros(size, np.int8)
+            pool[:used], tags[:used] = self.pool[:used], self.pool_tags[:used]
+            self.pool, self.pool_tags = pool, tags
         while int(self.ctl[cg.SP]) + needs.pushes > len(self.stack_bits):
             self.stack_bits = np.concatenate([self.stack_bits, np.zeros_like(self.stack_bits)])
             self.stack_tags = np.concatenate([self.stack_tags, np.zeros_like(self.stack_tags)])
@@ -132,13 +151,9 @@ class _KernelState:
 
     def memory(self) -> Memory:
         live = self.page_keys != EMPTY_PAGE
-        order = np.argsort(self.page_keys[live])  # ascending pages: addresses come out sorted
-        pages, index = self.page_keys[live][order], self.page_index[live][order]
-        tags = self.pool_tags.reshape(-1, PAGE_WORDS)[index]
-        bits = self.pool.reshape(-1, PAGE_WORDS)[index]
-        written = tags != TAG_UNWRITTEN
-        addrs = (pages[:, None] << PAGE_SHIFT) + 8 * np.arange(PAGE_WORDS, dtype=np.int64)[None, :]
-        return Memory(addrs[written], bits[written], tags[written] == TAG_FLOAT)
+        order = np.argsort(self.page_keys[live])
+        return Memory(self.page_keys[live][order], self.page_index[live][order],
+                      self.pool.reshape(-1, PAGE_WORDS), self.pool_tags.reshape(-1, PAGE_WORDS))
 
     def result(self) -> VMResult:
         return VMResult(self.registers(), int(self.ctl[cg.STEPS]), self.memory(), self.stack(), "compiled")

@@ -75,29 +75,91 @@ def join(a: State | None, b: State) -> State:
     return regs, tuple(x | y for x, y in zip(sa, sb))
 
 
-def infer_block_states(program: Program, cfg: ControlFlowGraph) -> list[State | None]:
-    """The state at the start of every block (None: unreachable from the entry point)."""
-    states: list[State | None] = [None] * len(cfg.blocks)
-    if not cfg.blocks:
-        return states
-    entry = cfg.block_of[program.entry] if program.entry < len(program) else None
-    if entry is None:
-        return states
-    states[entry] = ENTRY_STATE
-    work = [entry]
+WRITES = ARITH | {"QMOV", "QNEG", "QLOAD", "QPOP"}
+
+
+def written_registers(program: Program, cfg: ControlFlowGraph) -> dict[int, set[int]]:
+    """Per function (by entry block): the registers it or anything it calls may write."""
     ins = program.instructions
+    own = {}
+    for f in cfg.functions.values():
+        regs = set()
+        for b in f.body:
+            for i in ins[cfg.blocks[b].start:cfg.blocks[b].stop]:
+                if i.mnemonic == "QPOP":
+                    regs.update(r for _, r in i.operands)
+                elif i.mnemonic in WRITES:
+                    regs.add(i.operands[0][1])
+                elif i.mnemonic == "QMEAS":
+                    regs.add(i.operands[1][1])
+        own[f.entry] = regs
+    changed = True
+    while changed:
+        changed = False
+        for f in cfg.functions.values():
+            for callee in f.callees:
+                extra = own.get(callee, set(range(NUM_REGISTERS))) - own[f.entry]
+                if extra:
+                    own[f.entry] |= extra
+                    changed = True
+    return own
+
+
+def infer_block_states(program: Program, cfg: ControlFlowGraph) -> list[State | None]:
+    """The state at the start of every block (None: unreachable from the entry point).
+
+    Calls are analysed with summaries: a return site gets the callee's exit
+    types for registers the callee may write and the caller's types for the
+    rest, so one subroutine's results do not blur another's."""
+    states: list[State | None] = [None] * len(cfg.blocks)
+    if not cfg.blocks or program.entry >= len(program):
+        return states
+    ins = program.instructions
+    writes = written_registers(program, cfg)
+    exits: dict[int, State] = {}
+    at_call: dict[int, State] = {}  # calling block -> state after the call instruction
+    owners = {b: [f for f in cfg.functions.values() if b in f.body] for b in range(len(cfg.blocks))}
+    work = []
+
+    def flow(target: int, state: State) -> None:
+        if target == cfg.end:
+            return
+        merged = join(states[target], state)
+        if merged != states[target]:
+            states[target] = merged
+            work.append(target)
+
+    def returned(call_state: State, f: int) -> State:
+        exit_regs, exit_stack = exits[f]
+        regs = tuple(exit_regs[r] if r in writes[f] else call_state[0][r] for r in range(NUM_REGISTERS))
+        return regs, exit_stack
+
+    flow(cfg.block_of[program.entry], ENTRY_STATE)
     while work:
         b = cfg.blocks[work.pop()]
         state = states[b.index]
         for k in range(b.start, b.stop):
             state = step(state, ins[k])
-        for s in b.successors:
-            if s == cfg.end:
-                continue
-            merged = join(states[s], state)
-            if merged != states[s]:
-                states[s] = merged
-                work.append(s)
+        last = ins[b.stop - 1].mnemonic
+        if last == "QCALL" and b.successors[0] in cfg.functions:
+            f = b.successors[0]
+            at_call[b.index] = join(at_call.get(b.index), state)
+            flow(f, state)
+            if f in exits:
+                flow(cfg.block_of.get(b.stop, cfg.end) if b.stop < len(ins) else cfg.end,
+                     returned(at_call[b.index], f))
+        elif last == "QRET":
+            for f in owners[b.index]:
+                exits[f.entry] = join(exits.get(f.entry), state)
+                for c, site in f.call_sites:
+                    if c in at_call:
+                        flow(site, returned(at_call[c], f.entry))
+            if not owners[b.index]:
+                for site in b.successors:
+                    flow(site, state)
+        else:
+            for s in b.successors:
+                flow(s, state)
     return states
 
 

@@ -8,10 +8,9 @@ free slot) maps page numbers to pool indices. Accesses to nearby addresses
 stay in the same cache lines, and the table stays small enough for L1.
 """
 
-PAGE_SHIFT = 12  # bytes per page = 2^12: 512 words
-PAGE_WORDS = 1 << (PAGE_SHIFT - 3)
+from navm.runtime.vm.memory import PAGE_SHIFT, PAGE_WORDS, TAG_FLOAT, TAG_INT, TAG_UNWRITTEN  # noqa: F401
+
 EMPTY_PAGE = 1 << 62  # no page number reaches this (addresses are int64)
-TAG_UNWRITTEN, TAG_INT, TAG_FLOAT = 0, 1, 2
 
 
 
