@@ -17,7 +17,7 @@ import llvmlite.binding as llvm
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, "NativeKernel"] = {}
-_TARGET = None
+_INITIALISED = False
 
 _P = ctypes.c_void_p
 _I = ctypes.c_int64
@@ -33,12 +33,13 @@ class NativeKernel:
 
 
 def _target_machine():
-    global _TARGET
-    if _TARGET is None:
+    """A new target machine: each JIT engine takes ownership of (and frees) the one it is given."""
+    global _INITIALISED
+    if not _INITIALISED:
         llvm.initialize_native_target()
         llvm.initialize_native_asmprinter()
-        _TARGET = llvm.Target.from_default_triple().create_target_machine(opt=2)
-    return _TARGET
+        _INITIALISED = True
+    return llvm.Target.from_default_triple().create_target_machine(opt=2)
 
 
 def compile_ir(ir: str) -> NativeKernel:
