@@ -234,6 +234,9 @@ def _site(v) -> int:
     return v
 
 
+DYNAMIC_HINT = " (`navm run` runs it shot by shot; it cannot be compiled to a static circuit)"
+
+
 class MeasuredValue:
     """A measurement outcome that only exists at run time (used by `unroll`).
 
@@ -247,7 +250,7 @@ class MeasuredValue:
     def reason(self) -> str:
         where = f" at {self.loc}" if self.loc else ""
         return (f"this depends on the measurement of q{self.qubit}{where}, known only at run time; "
-                "the program has dynamic control flow (run it with `navm run`)")
+                "the program has dynamic control flow" + DYNAMIC_HINT)
 
     def _fail(self, *_):
         raise NeedsStaticValue(self.reason())
