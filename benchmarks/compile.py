@@ -60,14 +60,31 @@ def navm_module(rows: list[Row], n: int) -> ModuleOp:
 
 def time_navm(rows, n) -> tuple[float, dict]:
     module = navm_module(rows, n)
+    passes: list[tuple[str, float]] = []
+    last = [0.0]
+
+    def lap(p, _module) -> None:
+        now = time.perf_counter()
+        passes.append((p.name, now - last[0]))
+        last[0] = now
+
     with gc_paused():
-        t = time.perf_counter()
-        compile_module(module, COMPILE_PIPELINE.replace("unroll,", ""), device=DEVICE)
+        t = last[0] = time.perf_counter()
+        compile_module(module, COMPILE_PIPELINE.replace("unroll,", ""), device=DEVICE, after_each=lap)
         elapsed = time.perf_counter() - t
     (op,) = [o for o in module.body.block.ops if isinstance(o, CircuitOp)]
     twoq = sum(1 for r in op.gate_table.rows() if r.name == "cz")
     swaps = module.attributes.get("navm.route.swaps_added")
-    return elapsed, {"cz": twoq, "swaps": int(getattr(getattr(swaps, "value", None), "data", getattr(swaps, "data", 0))) if swaps is not None else 0}
+    return elapsed, {"cz": twoq, "swaps": int(getattr(getattr(swaps, "value", None), "data", getattr(swaps, "data", 0))) if swaps is not None else 0,
+                     "passes": passes}
+
+
+def print_per_pass(size: int, runs: list[tuple[float, dict]]) -> None:
+    """Median seconds of each pass (the k-th pass of the pipeline across runs), in pipeline order."""
+    names = [name for name, _ in runs[0][1]["passes"]]
+    cells = [f"{name} {statistics.median(r[1]['passes'][k][1] for r in runs) * 1000:.0f}"
+             for k, name in enumerate(names)]
+    print(f"{size:>8}  per pass (ms, with verify): " + ", ".join(cells))
 
 
 def time_qiskit(rows, n) -> tuple[float, dict]:
@@ -90,6 +107,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--qubits", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--per-pass", action="store_true", help="also print each navm pass's median time")
     args = parser.parse_args()
     print(f"compile benchmark: {args.qubits} qubits, device '{DEVICE}' (256 sites), median of {args.repeat}; "
           f"navm pipeline: {COMPILE_PIPELINE}")
@@ -102,6 +120,8 @@ def main() -> None:
         qt = statistics.median(t for t, _ in qiskit_runs)
         print(f"{size:>8}{nt:>10.2f}{qt:>10.2f}{nt / qt:>13.2f}{navm_runs[0][1]['cz']:>9}"
               f"{qiskit_runs[0][1]['cz']:>11}{navm_runs[0][1]['swaps']:>7}")
+        if args.per_pass:
+            print_per_pass(size, navm_runs)
     print("targets: the 10k case under 10 s, navm/qiskit < 2")
 
 

@@ -19,6 +19,7 @@ from navm.ir.gates import GATES, MAX_PARAMS, OPCODE
 
 _NAMES = [g.name for g in GATES]
 _N_PARAMS = [g.n_params for g in GATES]
+_N_PARAMS_ARRAY = np.array(_N_PARAMS, dtype=np.intp)
 
 
 class Row(NamedTuple):
@@ -114,6 +115,23 @@ class GateTable:
     def __hash__(self) -> int:
         return hash((len(self), self.opcode[:64].tobytes(), self.qubits[:64].tobytes()))
 
+    def take(self, index: Sequence[int] | np.ndarray) -> "GateTable":
+        """The table of rows `index` (in that order, repeats allowed), built as `from_rows` would
+        build it from those rows, but column-wise: passes that drop or reorder rows use it."""
+        index = np.asarray(index, dtype=np.intp)
+        qubit_offsets, qubits = gather_lists(self.qubit_offsets, self.qubits, index)
+        record_offsets, records = gather_lists(self.record_offsets, self.records, index)
+        return normalized_table(
+            opcode=self.opcode[index], qubit_offsets=qubit_offsets, qubits=qubits, params=self.params[index],
+            result=self.result[index], result_names=self.result_names, loc=self.loc[index], locs=self.locs,
+            record_offsets=record_offsets, records=records,
+            start=self.start[index], duration=self.duration[index], stage=self.stage[index],
+        )
+
+    def normalized(self) -> "GateTable":
+        """`GateTable.from_rows(self.rows())` without the Python rows."""
+        return self.take(np.arange(len(self)))
+
     @staticmethod
     def from_rows(rows: Sequence[Row]) -> "GateTable":
         """A table from rows, column by column (faster than adding rows one by one)."""
@@ -151,6 +169,62 @@ class GateTable:
             records=flat_records,
             **_timing_columns(n, {i: t for i, t in enumerate(timing) if t is not None}),
         )
+
+
+def gather_lists(offsets: np.ndarray, flat: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The CSR lists (`offsets`, `flat`) of rows `index`, as new int32 CSR columns."""
+    counts = (offsets[1:] - offsets[:-1])[index]
+    new_offsets = np.zeros(len(index) + 1, dtype=np.int32)
+    np.cumsum(counts, out=new_offsets[1:])
+    owner = np.repeat(np.arange(len(index)), counts)
+    at = np.arange(int(new_offsets[-1])) - new_offsets[:-1][owner] + offsets[:-1][index][owner]
+    return new_offsets, flat[at].astype(np.int32)
+
+
+def _first_use_ids(ids: np.ndarray, values: tuple) -> tuple[np.ndarray, tuple]:
+    """Re-number `ids` (-1: none) into `values` as `from_rows` does: distinct values numbered
+    in order of first use, unused ones dropped."""
+    used = ids >= 0
+    if not values or not used.any():
+        return np.full(len(ids), -1, dtype=np.int32), ()
+    distinct, first = np.unique(ids[used], return_index=True)
+    new_ids: dict = {}
+    remap = np.full(int(distinct[-1]) + 1, -1, dtype=np.int32)
+    for old in distinct[np.argsort(first)].tolist():
+        remap[old] = new_ids.setdefault(values[old], len(new_ids))
+    out = np.full(len(ids), -1, dtype=np.int32)
+    out[used] = remap[ids[used]]
+    return out, tuple(new_ids)
+
+
+def normalized_table(
+    *, opcode, qubit_offsets, qubits, params, result, result_names, loc, locs,
+    record_offsets, records, start, duration, stage,
+) -> GateTable:
+    """The table `from_rows` builds from the rows these columns hold (CSR columns well formed):
+    parameter slots past a gate's own are zero, result names and locations are numbered by first
+    use, and a row without a start time has no duration or stage either."""
+    opcode = np.asarray(opcode, dtype=np.int16)
+    params = np.where(np.arange(MAX_PARAMS) < _N_PARAMS_ARRAY[opcode.astype(np.intp)][:, None], params, 0.0)
+    result, result_names = _first_use_ids(np.asarray(result), result_names)
+    loc, locs = _first_use_ids(np.asarray(loc), locs)
+    start = np.array(start, dtype=np.float64)
+    unscheduled = np.isnan(start)
+    return GateTable(
+        opcode=opcode,
+        qubit_offsets=np.asarray(qubit_offsets, dtype=np.int32),
+        qubits=np.asarray(qubits, dtype=np.int32),
+        params=params.reshape(len(opcode), MAX_PARAMS),
+        result=result,
+        result_names=result_names,
+        loc=loc,
+        locs=locs,
+        record_offsets=np.asarray(record_offsets, dtype=np.int32),
+        records=np.asarray(records, dtype=np.int32),
+        start=start,
+        duration=np.where(unscheduled, np.nan, duration).astype(np.float64),
+        stage=np.where(unscheduled, -1, stage).astype(np.int32),
+    )
 
 
 class TableBuilder:

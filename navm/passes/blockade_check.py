@@ -20,11 +20,12 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, ModuleOp, f64, i64
 
 from navm.diagnostics import NavmError
-from navm.ir.circuit_table import Row
-from navm.ir.gates import KIND
+from navm.ir.circuit_table import GateTable, Row
+from navm.ir.gates import GATES
 from navm.ir.navm import CircuitOp
 from navm.passes.base import NavmPass, module_device, placed_sites
-from navm.runtime.devices.blockade import restricted
+from navm.passes.schedule_parts import row_location
+from navm.runtime.devices.blockade import restricted, restriction_masks
 
 BLOCKADE_ATTR = "navm.blockade"
 MAX_NOTES = 5
@@ -42,7 +43,7 @@ class BlockadeCheck(NavmPass):
         for op in module.body.block.ops:
             if isinstance(op, CircuitOp):
                 sites = placed_sites(op, self.name)
-                report = check_rows(list(op.gate_table.rows()), sites, profile)
+                report = check_table(op.gate_table, sites, profile)
                 module.attributes[BLOCKADE_ATTR] = DictionaryAttr({
                     "checked_gates": IntegerAttr(report["checked_gates"], i64),
                     "spectators": IntegerAttr(report["spectators"], i64),
@@ -50,51 +51,90 @@ class BlockadeCheck(NavmPass):
                 })
 
 
-def _two_qubit(row: Row) -> bool:
-    return KIND[row.name] == "gate" and len(row.qubits) == 2
-
-
 def check_rows(rows: list[Row], sites: np.ndarray, profile) -> dict:
+    """`check_table` on rows."""
+    return check_table(GateTable.from_rows(rows), sites, profile)
+
+
+_GATE_KIND = np.array([g.kind == "gate" for g in GATES])
+
+
+def check_table(table: GateTable, sites: np.ndarray, profile) -> dict:
     coords = np.array([(profile.site(int(s)).x, profile.site(int(s)).y) for s in sites.tolist()]).reshape(-1, 2)
     radius = profile.blockade_radius_um
-    pairs = [row for row in rows if _two_qubit(row)]
-    if not pairs:
+    counts = np.diff(table.qubit_offsets)
+    pairs = np.flatnonzero(_GATE_KIND[table.opcode.astype(np.intp)] & (counts == 2))
+    if not len(pairs):
         return {"checked_gates": 0, "spectators": 0, "max_distance_um": 0.0}
-    ends = np.array([row.qubits for row in pairs])
+    first = table.qubit_offsets[pairs].astype(np.intp)
+    ends = np.column_stack((table.qubits[first], table.qubits[first + 1])).astype(np.int64)
     distance = np.hypot(*(coords[ends[:, 0]] - coords[ends[:, 1]]).T)
     far = np.nonzero(distance > radius + 1e-9)[0]
     if far.size:
-        row, d = pairs[far[0]], distance[far[0]]
-        a, b = row.qubits
+        i, d = int(far[0]), distance[far[0]]
+        a, b = ends[i].tolist()
         notes = [f"{far.size} two-qubit gate(s) are out of range; run `route` to insert swaps"] if far.size > 1 else []
-        notes += [f"also q{pairs[i].qubits[0]}, q{pairs[i].qubits[1]} ({distance[i]:.3g} µm) at {pairs[i].loc}"
-                  for i in far[1 : 1 + MAX_NOTES].tolist()]
+        notes += [f"also q{ends[k, 0]}, q{ends[k, 1]} ({distance[k]:.3g} µm) at {row_location(table, int(pairs[k]))}"
+                  for k in far[1 : 1 + MAX_NOTES].tolist()]
         raise NavmError(
-            f"'{row.name}' on q{a} (site {sites[a]}) and q{b} (site {sites[b]}): atoms are {d:.3g} µm apart, "
-            f"beyond the blockade radius {radius} µm", row.loc, notes=tuple(notes))
-    _check_stages(pairs, sites, profile)
+            f"'{_name(table, pairs[i])}' on q{a} (site {sites[a]}) and q{b} (site {sites[b]}): atoms are {d:.3g} µm "
+            f"apart, beyond the blockade radius {radius} µm", row_location(table, int(pairs[i])), notes=tuple(notes))
+    _check_stages(table, pairs, ends, sites, profile)
     # Spectators per distinct pair of atoms (gates repeat pairs a lot).
-    unique, counts = np.unique(np.sort(ends, axis=1), axis=0, return_counts=True)
+    width = int(ends.max()) + 1
+    keys, counts = np.unique(ends.min(axis=1) * width + ends.max(axis=1), return_counts=True)
     spectators = 0
-    for (a, b), count in zip(unique.tolist(), counts.tolist()):
+    for a, b, count in zip((keys // width).tolist(), (keys % width).tolist(), counts.tolist()):
         near = (np.hypot(*(coords - coords[a]).T) <= radius) | (np.hypot(*(coords - coords[b]).T) <= radius)
         spectators += (int(near.sum()) - 2) * count
     return {"checked_gates": len(pairs), "spectators": spectators, "max_distance_um": float(distance.max())}
 
 
-def _check_stages(pairs: list[Row], sites: np.ndarray, profile) -> None:
-    by_stage: dict[int, list[Row]] = defaultdict(list)
-    for row in pairs:
-        if row.timing is not None and row.timing[2] >= 0:
-            by_stage[row.timing[2]].append(row)
+def _name(table: GateTable, row) -> str:
+    return GATES[int(table.opcode[row])].name
+
+
+def _check_stages(table: GateTable, pairs: np.ndarray, ends: np.ndarray, sites: np.ndarray, profile) -> None:
+    """No two gates of one Rydberg stage restricted: a quick pass with the restriction masks,
+    then, if it finds a clash, the gate-by-gate pass that reports the first one."""
+    staged = ~np.isnan(table.start[pairs]) & (table.stage[pairs] >= 0)
+    members = np.flatnonzero(staged)
+    if not len(members):
+        return
+    members = members[np.argsort(table.stage[pairs][members], kind="stable")]
+    stage = table.stage[pairs][members].tolist()
+    atoms = np.unique(ends[members])
+    try:
+        near = restriction_masks(profile, sites[atoms].tolist())
+    except KeyError:
+        _report_first_clash(table, pairs, ends, members, stage, sites, profile)
+        return
+    local = np.searchsorted(atoms, ends[members]).tolist()
+    current, blocked = None, 0
+    for s, (x, y) in zip(stage, local):
+        if s != current:
+            current, blocked = s, 0
+        if (blocked >> x) & 1 or (blocked >> y) & 1:
+            _report_first_clash(table, pairs, ends, members, stage, sites, profile)
+            return
+        blocked |= near[x] | near[y]
+
+
+def _report_first_clash(table, pairs, ends, members, stage, sites, profile) -> None:
+    by_stage: dict[int, list[int]] = defaultdict(list)
+    for s, k in zip(stage, members.tolist()):
+        by_stage[s].append(k)
     radius = profile.blockade_radius_um
-    for stage, members in sorted(by_stage.items()):
-        for i, first in enumerate(members):
-            for second in members[i + 1 :]:
-                if restricted(profile, [int(sites[q]) for q in first.qubits], [int(sites[q]) for q in second.qubits]):
+    for s, ks in sorted(by_stage.items()):
+        for i, one in enumerate(ks):
+            for other in ks[i + 1 :]:
+                if restricted(profile, [int(sites[q]) for q in ends[one].tolist()],
+                              [int(sites[q]) for q in ends[other].tolist()]):
+                    (a1, b1), (a2, b2) = ends[one].tolist(), ends[other].tolist()
                     raise NavmError(
-                        f"Rydberg stage {stage}: '{second.name}' on q{second.qubits[0]}, q{second.qubits[1]} has "
+                        f"Rydberg stage {s}: '{_name(table, pairs[other])}' on q{a2}, q{b2} has "
                         f"atoms within the restriction distance "
                         f"({profile.restriction_factor} × {radius} µm) of another gate in the same stage",
-                        second.loc, notes=(f"the other gate: '{first.name}' on q{first.qubits[0]}, q{first.qubits[1]} "
-                                           f"at {first.loc}",))
+                        row_location(table, int(pairs[other])),
+                        notes=(f"the other gate: '{_name(table, pairs[one])}' on q{a1}, q{b1} "
+                               f"at {row_location(table, int(pairs[one]))}",))

@@ -17,18 +17,25 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
-from navm.ir.circuit_table import GateTable, Row
-from navm.ir.gates import GATES
+from navm.ir.circuit_table import GateTable
+from navm.ir.gates import GATES, OPCODE
 from navm.ir.navm import CircuitOp, GateTableAttr
 from navm.passes.base import NavmPass
 
 ANGLE_EPSILON = 1e-12
 _ROTATIONS = frozenset({"rx", "ry", "rz", "r"})
 _SYMMETRIC = frozenset({"cz", "swap"})
-_INVERSE = {g.name: g.inverse for g in GATES if g.inverse}
+# Per opcode, for the hot loop: the inverse's opcode (or -1), and membership of the sets above.
+_OPCODE_INVERSE = [OPCODE[g.inverse] if g.inverse else -1 for g in GATES]
+_OPCODE_ROTATION = [g.name in _ROTATIONS for g in GATES]
+_OPCODE_SYMMETRIC = [g.name in _SYMMETRIC for g in GATES]
+_BARRIER = OPCODE["barrier"]
+_ROTATION_MASK = np.array(_OPCODE_ROTATION)
+_ANGLE_SLOT = np.array([max(g.n_params - 1, 0) for g in GATES], dtype=np.intp)  # the angle is the last param
 
 
 @dataclass(frozen=True)
@@ -47,47 +54,70 @@ def _reduce(angle: float) -> float:
     return math.remainder(angle, 4 * math.pi)
 
 
-def _same_qubits(a: Row, b: Row) -> bool:
-    if a.name in _SYMMETRIC:
-        return sorted(a.qubits) == sorted(b.qubits)
-    return a.qubits == b.qubits
-
-
 def simplify(table: GateTable) -> GateTable | None:
-    """The simplified table, or None if nothing changed."""
-    rows = list(table.rows())
-    live = [True] * len(rows)
+    """The simplified table, or None if nothing changed.
+
+    Works on plain lists taken from the columns (opcodes, qubit tuples, the
+    rotations' axes and angles): no Row per gate. Angles already in [-2π, 2π]
+    are their own remainder, so only the others go through math.remainder."""
+    n = len(table)
+    codes = table.opcode.tolist()
+    offsets = table.qubit_offsets.tolist()
+    flat = table.qubits.tolist()
+    qubit_lists = [tuple(flat[a:b]) for a, b in zip(offsets, offsets[1:])]
+    rotation_rows = np.flatnonzero(_ROTATION_MASK[table.opcode.astype(np.intp)])
+    slot = _ANGLE_SLOT[table.opcode[rotation_rows].astype(np.intp)]
+    given = table.params[rotation_rows, slot]
+    reduced = given.copy()
+    wide = np.flatnonzero(~(np.abs(given) <= 2 * math.pi))
+    reduced[wide] = [_reduce(a) for a in given[wide].tolist()]
+    changed = bool((reduced[wide] != given[wide]).any())
+    angle: list = [None] * n
+    axis: list = [None] * n
+    for i, a, x in zip(rotation_rows.tolist(), reduced.tolist(),
+                       np.where(slot > 0, table.params[rotation_rows, 0], 0.0).tolist()):
+        angle[i], axis[i] = a, x  # rx, ry, rz have no axis: 0.0 (axes are only compared within one gate)
+    live = [True] * n
     stacks: list[list[int]] = [[] for _ in range(table.max_qubit() + 1)]
     barrier_all = -1
-    changed = False
-    for i, row in enumerate(rows):
-        name, qubits = row.name, row.qubits
-        if name == "barrier" and not qubits:
-            barrier_all = i
-            continue
-        if name in _ROTATIONS:
-            angle = _reduce(row.params[-1])
-            if angle != row.params[-1]:
-                row = rows[i] = row._replace(params=row.params[:-1] + (angle,))
-                changed = True
-        j = _previous(stacks, qubits, barrier_all)
-        if j is not None:
-            prev = rows[j]
-            if _INVERSE.get(prev.name) == name and _same_qubits(prev, row):
+    inverse, rotation, symmetric = _OPCODE_INVERSE, _OPCODE_ROTATION, _OPCODE_SYMMETRIC
+    for i in range(n):
+        code, qubits = codes[i], qubit_lists[i]
+        nq = len(qubits)
+        if nq == 1:
+            stack = stacks[qubits[0]]
+            j = stack[-1] if stack else -1
+        elif nq == 2:
+            a, b = stacks[qubits[0]], stacks[qubits[1]]
+            j = a[-1] if a and b and a[-1] == b[-1] else -1
+        elif nq:
+            tops = {stacks[q][-1] if stacks[q] else -1 for q in qubits}
+            j = tops.pop() if len(tops) == 1 else -1
+        else:
+            if code == _BARRIER:
+                barrier_all = i
+                continue
+            j = -1
+        if j > barrier_all:
+            prev = codes[j]
+            if inverse[prev] == code and (
+                sorted(qubit_lists[j]) == sorted(qubits) if symmetric[prev] else qubit_lists[j] == qubits
+            ):
                 live[i] = live[j] = False
-                _pop(stacks, qubits)
+                for q in qubits:
+                    stacks[q].pop()
                 changed = True
                 continue
-            if name in _ROTATIONS and prev.name == name and prev.params[:-1] == row.params[:-1]:
-                angle = _reduce(prev.params[-1] + row.params[-1])
-                rows[j] = prev._replace(params=prev.params[:-1] + (angle,))
+            if rotation[code] and prev == code and axis[j] == axis[i]:
+                merged = angle[j] = _reduce(angle[j] + angle[i])
                 live[i] = False
                 changed = True
-                if abs(angle) <= ANGLE_EPSILON:
+                if abs(merged) <= ANGLE_EPSILON:
                     live[j] = False
-                    _pop(stacks, qubits)
+                    for q in qubits:
+                        stacks[q].pop()
                 continue
-        if name in _ROTATIONS and abs(row.params[-1]) <= ANGLE_EPSILON:
+        if rotation[code] and abs(angle[i]) <= ANGLE_EPSILON:
             live[i] = False
             changed = True
             continue
@@ -95,25 +125,9 @@ def simplify(table: GateTable) -> GateTable | None:
             stacks[q].append(i)
     if not changed:
         return None
-    return GateTable.from_rows([r for r, keep in zip(rows, live) if keep])
-
-
-def _previous(stacks: list[list[int]], qubits: tuple[int, ...], barrier_all: int) -> int | None:
-    """The row that was last on all of `qubits`, if one is (1- and 2-qubit cases inline: hot path)."""
-    if len(qubits) == 1:
-        stack = stacks[qubits[0]]
-        j = stack[-1] if stack else None
-    elif len(qubits) == 2:
-        a, b = stacks[qubits[0]], stacks[qubits[1]]
-        j = a[-1] if a and b and a[-1] == b[-1] else None
-    elif qubits:
-        tops = {stacks[q][-1] if stacks[q] else None for q in qubits}
-        j = tops.pop() if len(tops) == 1 else None
-    else:
-        return None
-    return j if j is not None and j > barrier_all else None
-
-
-def _pop(stacks: list[list[int]], qubits: tuple[int, ...]) -> None:
-    for q in qubits:
-        stacks[q].pop()
+    keep = np.flatnonzero(live)
+    out = table.take(keep)
+    kept_rotations = np.flatnonzero(_ROTATION_MASK[out.opcode.astype(np.intp)])
+    out.params[kept_rotations, _ANGLE_SLOT[out.opcode[kept_rotations].astype(np.intp)]] = \
+        [angle[i] for i in keep[kept_rotations].tolist()]
+    return out

@@ -29,6 +29,7 @@ from navm.ir.circuit_table import GateTable, Row
 from navm.ir.gates import KIND
 from navm.ir.navm import CircuitOp, GateTableAttr, device_name
 from navm.passes.base import NavmPass, module_device
+from navm.passes.decompose_columns import decompose_columns
 
 DEFAULT_NATIVE = frozenset({"cz", "r", "rz"})
 _PI = math.pi
@@ -108,6 +109,15 @@ def native_gate_set(module: ModuleOp, explicit: str | None) -> frozenset[str]:
     return frozenset(module_device(module, explicit, DecomposeNative.name).gates.native)
 
 
+def decompose_table(table: GateTable, native: frozenset[str]) -> GateTable:
+    """`decompose` on a whole table: column-wise when every rule it needs has a template,
+    else row by row (which also raises the located errors)."""
+    fast = decompose_columns(table, native, _rewrite)
+    if fast is None:
+        return GateTable.from_rows(decompose(list(table.rows()), native))
+    return fast
+
+
 @dataclass(frozen=True)
 class DecomposeNative(NavmPass):
     name = "decompose-native"
@@ -119,5 +129,4 @@ class DecomposeNative(NavmPass):
         native = native_gate_set(module, self.device)
         for op in module.body.block.ops:
             if isinstance(op, CircuitOp):
-                table = op.gate_table
-                op.properties["table"] = GateTableAttr(GateTable.from_rows(decompose(list(table.rows()), native)))
+                op.properties["table"] = GateTableAttr(decompose_table(op.gate_table, native))

@@ -17,6 +17,12 @@ Model (moment-synchronous, so every constraint holds by construction):
 3. Rows without duration (noise channels, barriers, annotations) get the end
    time of the previous timed row on their qubits.
 
+The pass works on the table's columns: moments come from one loop over plain
+lists, every timed row is sorted into a time segment of its moment (resets,
+each global pulse, each chunk of local gates, each Rydberg stage,
+measurements) with numpy, and only the segments are walked in Python to
+advance the clock. See schedule_parts.py for the pieces.
+
 The module gets `navm.schedule` = {duration_us, stages, two_qubit_gates,
 fidelity_estimate, mode}: the fidelity estimate is the product model — gate
 fidelities × idle decay of every atom over its idle time × unpaired-atom
@@ -26,7 +32,6 @@ errors in each Rydberg stage × preparation and readout errors.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,14 +39,31 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, ModuleOp, StringAttr, f64, i64
 
 from navm.diagnostics import NavmError
-from navm.ir.circuit_table import GateTable, Row
-from navm.ir.gates import KIND
+from navm.ir.circuit_table import GateTable, Row, normalized_table
+from navm.ir.gates import GATES
 from navm.ir.navm import CircuitOp, GateTableAttr
 from navm.passes.base import NavmPass, module_device, placed_sites
-from navm.runtime.devices.blockade import restricted
+from navm.passes.schedule_parts import (
+    GATE,
+    KIND_OF_OPCODE,
+    MEASURE,
+    OTHER,
+    RESET,
+    SEGMENT_GLOBAL_1Q,
+    SEGMENT_LOCAL_1Q,
+    SEGMENT_MEASURE,
+    SEGMENT_STAGE,
+    RowKinds,
+    local_chunks,
+    moments,
+    pulse_groups,
+    row_location,
+    rydberg_stages,
+    segments,
+    untimed_starts,
+)
 
 SCHEDULE_ATTR = "navm.schedule"
-_TIMED = frozenset({"gate", "measure", "reset"})
 
 
 @dataclass(frozen=True)
@@ -61,234 +83,129 @@ class Schedule(NavmPass):
         for op in module.body.block.ops:
             if isinstance(op, CircuitOp):
                 sites = placed_sites(op, self.name)
-                rows = list(op.gate_table.rows())
-                timed, summary = schedule_rows(rows, sites, profile, self.mode)
-                op.properties["table"] = GateTableAttr(GateTable.from_rows(timed))
+                timed, summary = schedule_table(op.gate_table, sites, profile, self.mode)
+                op.properties["table"] = GateTableAttr(timed)
                 module.attributes[SCHEDULE_ATTR] = _summary_attr(summary, self.mode)
 
 
-def _kind(row: Row) -> str:
-    return KIND[row.name]
-
-
-def _moments(rows: list[Row], num_qubits: int, mode: str) -> list[int]:
-    """Moment index per row (-1 for rows without duration)."""
-    order = range(len(rows)) if mode == "asap" else range(len(rows) - 1, -1, -1)
-    last = [0] * num_qubits
-    moment = [-1] * len(rows)
-    for i in order:
-        row = rows[i]
-        kind = _kind(row)
-        qubits = row.qubits if row.qubits or kind != "barrier" else range(num_qubits)
-        if kind == "barrier":
-            level = max((last[q] for q in qubits), default=0)
-            for q in qubits:
-                last[q] = level
-        elif kind in _TIMED:
-            if len(qubits) == 1:
-                level = last[qubits[0]] + 1
-            elif len(qubits) == 2:
-                a, b = last[qubits[0]], last[qubits[1]]
-                level = (a if a > b else b) + 1
-            else:
-                level = 1 + max((last[q] for q in qubits), default=0)
-            moment[i] = level
-            for q in qubits:
-                last[q] = level
-    if mode == "alap":
-        top = max(moment, default=0)
-        moment = [top + 1 - m if m > 0 else -1 for m in moment]
-    else:
-        _defer_terminal_measurements(rows, moment)
-    return moment
-
-
-def _defer_terminal_measurements(rows: list[Row], moment: list[int]) -> None:
-    """Measurements that are their atom's last op all move to one final moment.
-
-    A measurement (with its dead time) stalls the whole moment it is in; ASAP
-    would put each terminal one right after its atom's last gate, stalling
-    every later moment."""
-    last_timed: dict[int, int] = {}
-    for i, row in enumerate(rows):
-        if moment[i] > 0:
-            for q in row.qubits:
-                last_timed[q] = i
-    terminal = {i for i in last_timed.values() if rows[i].name == "measure"}
-    if not terminal:
-        return
-    top = max((m for i, m in enumerate(moment) if m > 0 and i not in terminal), default=0)
-    for i in terminal:
-        moment[i] = top + 1
-
-
-def _stages(czs: list[int], rows: list[Row], sites, profile, cache: dict) -> list[list[int]]:
-    """Greedy partition of one moment's CZs into compatible Rydberg stages.
-
-    `cache` remembers restriction checks between atom pairs: circuits reuse
-    the same pairs of sites over and over."""
-    limit = profile.gates.max_cz_per_stage
-    stages: list[list[tuple[int, ...]]] = []
-    members: list[list[int]] = []
-
-    def clash(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
-        key = (a, b)
-        hit = cache.get(key)
-        if hit is None:
-            hit = cache[key] = cache[(b, a)] = restricted(profile, a, b)
-        return hit
-
-    for i in czs:
-        mine = tuple(int(sites[q]) for q in rows[i].qubits)
-        for stage, ids in zip(stages, members):
-            if len(stage) < limit and not any(clash(mine, other) for other in stage):
-                stage.append(mine)
-                ids.append(i)
-                break
-        else:
-            stages.append([mine])
-            members.append([i])
-    return members
-
-
 def schedule_rows(rows: list[Row], sites: np.ndarray, profile, mode: str = "asap"):
-    """Rows with timing set, and the summary numbers."""
+    """Rows with timing set, and the summary numbers (`schedule_table` on rows)."""
+    timed, summary = schedule_table(GateTable.from_rows(rows), sites, profile, mode)
+    return list(timed.rows()), summary
+
+
+def _check_native(table: GateTable, profile) -> None:
+    gates = profile.gates
+    bad = [g.kind == "macro" or (g.kind == "gate" and not gates.is_native(g.name)) for g in GATES]
+    rows = np.flatnonzero(np.array(bad)[table.opcode.astype(np.intp)])
+    if rows.size:
+        i = int(rows[0])
+        g = GATES[int(table.opcode[i])]
+        if g.kind == "macro":
+            raise NavmError(f"schedule: '{g.name}' is a macro; run `unroll` first", row_location(table, i))
+        raise NavmError(f"schedule: '{g.name}' is not native on device '{profile.name}'; "
+                        "run `decompose-native` first", row_location(table, i))
+
+
+def schedule_table(table: GateTable, sites: np.ndarray, profile, mode: str = "asap") -> tuple[GateTable, dict]:
+    """The table with start, duration and stage set on every row, and the summary numbers."""
     gates = profile.gates
     num_qubits = len(sites)
-    for row in rows:
-        if _kind(row) == "gate" and not gates.is_native(row.name):
-            raise NavmError(f"schedule: '{row.name}' is not native on device '{profile.name}'; "
-                            "run `decompose-native` first", row.loc)
-        if _kind(row) == "macro":
-            raise NavmError(f"schedule: '{row.name}' is a macro; run `unroll` first", row.loc)
-    moment = _moments(rows, num_qubits, mode)
-    duration_of: dict[str, float] = {}
+    _check_native(table, profile)
+    rows = RowKinds.of(table, gates)
+    moment = moments(rows, num_qubits, mode)
+    timed = np.flatnonzero(moment > 0)
+    order = timed[np.argsort(moment[timed], kind="stable")]  # by moment, then row
+    kind = rows.segment[order]
+    number = np.zeros(len(order), dtype=np.int64)
+    for segment_kind, numbering in (
+        (SEGMENT_GLOBAL_1Q, lambda at: pulse_groups(rows, order[at], moment[order[at]])),
+        (SEGMENT_LOCAL_1Q, lambda at: local_chunks(moment[order[at]], max(1, gates.max_local_1q))),
+        (SEGMENT_STAGE, lambda at: rydberg_stages(rows, order[at], moment[order[at]], sites, profile)),
+    ):
+        at = np.flatnonzero(kind == segment_kind)
+        number[at] = numbering(at)
+    seg_of, seg_kind, seg_duration = segments(moment[order], kind, number, rows.duration[order])
 
-    def duration(name: str) -> float:
-        d = duration_of.get(name)
-        if d is None:
-            d = duration_of[name] = gates.duration(name)
-        return d
-
-    by_moment: dict[int, list[int]] = defaultdict(list)
-    for i, m in enumerate(moment):
-        if m > 0:
-            by_moment[m].append(i)
-    kinds = [KIND[row.name] for row in rows]
-    two_qubit = [kinds[i] == "gate" and len(row.qubits) == 2 for i, row in enumerate(rows)]
-
-    timing: dict[int, tuple[float, float, int]] = {}
-    restriction_cache: dict = {}
+    # The clock: one step per segment, in time order.
+    seg_start = [0.0] * len(seg_kind)
+    seg_stage = [-1] * len(seg_kind)
+    stage_sizes: list[int] = []
+    members = np.bincount(seg_of, minlength=len(seg_kind)).tolist()
     cursor = 0.0
     last_rydberg_end = -math.inf
-    stage_count = 0
-    stage_members: list[list[int]] = []
-    for m in sorted(by_moment):
-        members = by_moment[m]
-        resets = [i for i in members if rows[i].name == "reset"]
-        measures = [i for i in members if rows[i].name == "measure"]
-        czs = [i for i in members if two_qubit[i]]
-        ones = [i for i in members if kinds[i] == "gate" and not two_qubit[i]]
-        if resets:
-            d = duration("reset")
-            for i in resets:
-                timing[i] = (cursor, d, -1)
-            cursor += d
-        for group in _pulses(ones, rows, gates):
-            d = max(duration(rows[i].name) for i in group)
-            for i in group:
-                timing[i] = (cursor, duration(rows[i].name), -1)
-            cursor += d
-        for stage in _stages(czs, rows, sites, profile, restriction_cache):
-            start = max(cursor, last_rydberg_end + gates.rydberg_gap_us)
-            d = max(duration(rows[i].name) for i in stage)
-            for i in stage:
-                timing[i] = (start, duration(rows[i].name), stage_count)
-            stage_members.append(stage)
-            stage_count += 1
+    gap, dead_time = gates.rydberg_gap_us, gates.measure_dead_time_us
+    for k, (kind_k, d) in enumerate(zip(seg_kind.tolist(), seg_duration.tolist())):
+        if kind_k == SEGMENT_STAGE:
+            start = max(cursor, last_rydberg_end + gap)
+            seg_start[k], seg_stage[k] = start, len(stage_sizes)
+            stage_sizes.append(members[k])
             cursor = last_rydberg_end = start + d
-        if measures:
-            d = duration("measure")
-            for i in measures:
-                timing[i] = (cursor, d, -1)
-            cursor += d + gates.measure_dead_time_us
-
-    # Rows without duration sit at the end of the previous timed row on their qubits.
-    qubit_end = [0.0] * num_qubits
-    latest = 0.0
-    out: list[Row] = []
-    for i, row in enumerate(rows):
-        if i in timing:
-            t, d, s = timing[i]
-            end = t + d
-            for q in row.qubits:
-                qubit_end[q] = end
-            if end > latest:
-                latest = end
+        elif kind_k == SEGMENT_MEASURE:
+            seg_start[k] = cursor
+            cursor += d + dead_time
         else:
-            t = max((qubit_end[q] for q in row.qubits), default=latest)
-            d, s = 0.0, -1
-        out.append(_with_timing(row, (t, d, s)))
+            seg_start[k] = cursor
+            cursor += d
+
+    n = len(table)
+    start = np.zeros(n)
+    stage = np.full(n, -1, dtype=np.int32)
+    start[order] = np.array(seg_start, dtype=np.float64)[seg_of]
+    stage[order] = np.array(seg_stage, dtype=np.int32)[seg_of]
+    untimed = np.flatnonzero(moment <= 0)
+    if len(untimed):
+        start[untimed] = untimed_starts(rows, start, rows.duration, moment > 0, untimed, num_qubits)
     summary = {
         "duration_us": cursor,
-        "stages": stage_count,
-        "two_qubit_gates": sum(two_qubit),
-        "fidelity_estimate": fidelity_estimate(out, num_qubits, cursor, stage_members, profile),
+        "stages": len(stage_sizes),
+        "two_qubit_gates": int(((rows.kind == GATE) & (rows.counts == 2)).sum()),
+        "fidelity_estimate": fidelity_estimate(rows, num_qubits, cursor, stage_sizes, profile),
     }
+    out = normalized_table(
+        opcode=table.opcode, qubit_offsets=table.qubit_offsets, qubits=table.qubits, params=table.params,
+        result=table.result, result_names=table.result_names, loc=table.loc, locs=table.locs,
+        record_offsets=table.record_offsets, records=table.records,
+        start=start, duration=rows.duration, stage=stage,
+    )
     return out, summary
 
 
-def _with_timing(row: Row, timing: tuple[float, float, int]) -> Row:
-    """`row._replace(timing=...)` without its per-call overhead (it shows at 100k rows)."""
-    return tuple.__new__(Row, (*row[:6], timing))
-
-
-def _pulses(ones: list[int], rows: list[Row], gates) -> list[list[int]]:
-    """Global gates: one pulse per distinct (gate, params); local gates: chunks of max_local_1q."""
-    pulses: dict[tuple, list[int]] = {}
-    local: list[int] = []
-    for i in ones:
-        row = rows[i]
-        if gates.mode(row.name) == "global":
-            pulses.setdefault((row.name, row.params), []).append(i)
-        else:
-            local.append(i)
-    chunk = max(1, gates.max_local_1q)
-    return list(pulses.values()) + [local[k : k + chunk] for k in range(0, len(local), chunk)]
-
-
-def fidelity_estimate(rows: list[Row], num_qubits: int, duration: float, stages: list[list[int]], profile) -> float:
-    """Product model; computed in log space so long circuits do not underflow to 0 early."""
+def fidelity_estimate(rows: RowKinds, num_qubits: int, total: float, stage_sizes: list[int], profile) -> float:
+    """Product model; computed in log space so long circuits do not underflow to 0 early.
+    The terms are added one by one in row order, as the model reads: the float sum is exact to it."""
     noise = profile.noise
+    spam = noise.spam
+
+    def log(fidelity: float) -> float:
+        return math.log(fidelity) if fidelity > 0 else -math.inf
+
+    per_opcode: dict[int, float] = {}
+    for code in np.unique(rows.opcode[rows.kind != OTHER]).tolist():
+        kind = KIND_OF_OPCODE[code]
+        if kind == GATE:
+            per_opcode[code] = log(noise.gate_fidelity(GATES[code].name))
+        elif kind == MEASURE:
+            per_opcode[code] = log(1 - (spam.readout_false_positive + spam.readout_false_negative) / 2)
+        elif kind == RESET:
+            per_opcode[code] = log(1 - spam.prep_error)
     log_f = 0.0
+    contributing = np.flatnonzero(np.isin(rows.opcode, list(per_opcode)))
+    for code in rows.opcode[contributing].tolist():
+        log_f += per_opcode[code]
     busy = [0.0] * num_qubits
-    gate_log: dict[str, float] = {}
-
-    def add(fidelity: float) -> None:
-        nonlocal log_f
-        log_f += math.log(fidelity) if fidelity > 0 else -math.inf
-
-    for row in rows:
-        kind = _kind(row)
-        if kind == "gate":
-            if row.name not in gate_log:
-                f = noise.gate_fidelity(row.name)
-                gate_log[row.name] = math.log(f) if f > 0 else -math.inf
-            log_f += gate_log[row.name]
-        elif kind == "measure":
-            spam = noise.spam
-            add(1 - (spam.readout_false_positive + spam.readout_false_negative) / 2)
-        elif kind == "reset":
-            add(1 - noise.spam.prep_error)
-        if kind in _TIMED:
-            for q in row.qubits:
-                busy[q] += row.timing[1]
-    add((1 - noise.spam.prep_error) ** num_qubits)
+    timed = (rows.kind == GATE) | (rows.kind == MEASURE) | (rows.kind == RESET)
+    owner = np.repeat(np.arange(len(rows.opcode)), rows.counts)
+    entries = np.flatnonzero(timed[owner])
+    for q, d in zip(rows.qubits[entries].tolist(), rows.duration[owner[entries]].tolist()):
+        busy[q] += d
+    log_f += log((1 - spam.prep_error) ** num_qubits)
     for q in range(num_qubits):
-        add(1 - sum(noise.idle_pauli(max(duration - busy[q], 0.0))))
+        log_f += log(1 - sum(noise.idle_pauli(max(total - busy[q], 0.0))))
     unpaired = 1 - sum(noise.unpaired_rydberg_pauli)
-    for stage in stages:
-        add(unpaired ** max(num_qubits - 2 * len(stage), 0))
+    per_size = {size: log(unpaired ** max(num_qubits - 2 * size, 0)) for size in set(stage_sizes)}
+    for size in stage_sizes:
+        log_f += per_size[size]
     return math.exp(log_f)
 
 

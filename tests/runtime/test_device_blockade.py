@@ -15,6 +15,7 @@ from navm.runtime.devices.blockade import (
     blockade_pairs,
     pairs_within,
     restricted,
+    restriction_masks,
     triangles,
     within_blockade,
 )
@@ -142,6 +143,17 @@ def test_restricted_follows_the_factor():
                              restriction_factor=1.0))
     assert not restricted(dev, (0, 1), (3, 4))  # 10 µm ≥ 7.5 µm
     assert restricted(dev, (0, 1), (2, 3))  # 5 µm
+
+
+def test_restriction_masks_are_restricted_on_every_pair(default):
+    """Pairs exactly at the restriction distance (15 µm on the default lattice) included."""
+    ids = [s.id for s in default.sites][::3]
+    masks = restriction_masks(default, ids)
+    assert [[bool(m >> k & 1) for k in range(len(ids))] for m in masks] == \
+        [[restricted(default, [a], [b]) for b in ids] for a in ids]
+    assert masks[0] & 1 and not masks[0] & 2  # one site; sites 0 and 3, exactly 15 µm apart
+    with pytest.raises(KeyError):
+        restriction_masks(default, [0, 999])
 
 
 # ---------------------------------------------------------------- triangles

@@ -167,6 +167,25 @@ def restricted(profile: DeviceProfile, sites_a: Iterable[int], sites_b: Iterable
     return any(math.hypot(ax - bx, ay - by) < limit for ax, ay in pa for bx, by in pb)
 
 
+def restriction_masks(profile: DeviceProfile, site_ids: list[int]) -> list[int]:
+    """Per site of `site_ids`, the sites it is restricted with (`restricted(profile, [a], [b])`,
+    itself included when the radius is positive) as the bits of an int, bit k for `site_ids[k]`.
+    O(n + pairs) with the grid hash; distances near the limit are redone with math.hypot, so the
+    answers are exactly `restricted`'s. KeyError for an unknown id."""
+    xy = np.array([_position(profile, s) for s in site_ids], dtype=np.float64).reshape(-1, 2)
+    limit = profile.restriction_radius_um * (1 - SLACK)
+    masks = [1 << k for k in range(len(site_ids))] if limit > 0 else [0] * len(site_ids)
+    i, j, distance = pairs_within(xy, limit)  # a superset: every pair within limit × (1 + SLACK)
+    close = distance < limit
+    for k in np.flatnonzero(np.abs(distance - limit) <= 1e-9 * limit).tolist():
+        (ax, ay), (bx, by) = xy[i[k]].tolist(), xy[j[k]].tolist()
+        close[k] = math.hypot(ax - bx, ay - by) < limit
+    for a, b in zip(i[close].tolist(), j[close].tolist()):
+        masks[a] |= 1 << b
+        masks[b] |= 1 << a
+    return masks
+
+
 def triangles(profile: DeviceProfile) -> list[tuple[int, int, int]]:
     """Every triple of site ids (a < b < c) pairwise within the blockade radius, sorted."""
     cache = _derived(profile)
