@@ -15,6 +15,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from navm.commands.routes import routes_app
 from navm.diagnostics import NavmError
 
 app = typer.Typer(
@@ -83,6 +84,9 @@ def run(
 
     run_command(file, device=device, backend=backend, shots=shots, seed=seed, noise=noise,
                 json_output=json_output, detectors=detectors, dem=dem, console=out_console)
+
+
+app.add_typer(routes_app, name="routes")
 
 
 @app.command()
