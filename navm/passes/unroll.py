@@ -19,10 +19,10 @@ from xdsl.ir import Block
 
 from navm.diagnostics import NavmError, SourceLocation
 from navm.ir.circuit_table import GateTable, Placement, Row, TableBuilder
-from navm.ir.gates import GATES, OPCODE, check_arity
+from navm.ir.gates import OPCODE
 from navm.ir.macros import MACROS, expand
 from navm.ir.navm import CircuitOp, isa_version
-from navm.ir.noise import channel_error
+from navm.ir.row_checks import check_row
 from navm.ir.qbc import LabelOp, QbcInstruction
 from navm.ir.verify import ENTRY_ATTR
 from navm.passes.base import NavmPass
@@ -90,17 +90,8 @@ class _Recorder:
         self.max_qubit = max(self.max_qubit, qubit)
 
     def apply(self, gate, qubits, params, loc) -> None:
+        check_row(gate, qubits, params, loc)
         code = OPCODE[gate]
-        g = GATES[code]
-        if g.n_qubits != len(qubits) and (msg := check_arity(g, len(qubits))) is not None:
-            raise NavmError(msg, loc)
-        if len(qubits) > 1 and len(set(qubits)) != len(qubits):
-            raise NavmError(f"'{gate}' acts on the same qubit twice: {', '.join(f'q{q}' for q in qubits)}", loc)
-        if params:
-            if not all(math.isfinite(p) for p in params):
-                raise NavmError(f"'{gate}' parameter is not finite: {params}", loc)
-            if g.kind == "noise" and (msg := channel_error(gate, params)) is not None:
-                raise NavmError(msg, loc)
         for q in qubits:
             if q > self.max_qubit:
                 self.max_qubit = q

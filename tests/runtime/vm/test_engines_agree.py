@@ -92,7 +92,7 @@ values = st.one_of(st.sampled_from(REGS), ints.map(str), floats.map(repr))
 @st.composite
 def instruction(draw, depth: int) -> list[str]:
     kind = draw(st.sampled_from(["arith", "arith", "arith", "mov", "neg", "mem", "mem", "stack", "branch",
-                                 "loop" if depth < 2 else "arith", "call"]))
+                                 "loop" if depth < 2 else "arith", "call" if depth < 2 else "mov"]))
     d = draw(st.sampled_from(REGS))
     if kind == "arith":
         op = draw(st.sampled_from(["QADD", "QSUB", "QMUL", "QDIV", "QMOD"]))
@@ -134,13 +134,13 @@ def program(draw) -> str:
         lines += ins
     lines.append("QHALT")
     lines.append("sub:")
-    for ins in draw(st.lists(instruction(2), min_size=0, max_size=4)):
+    for ins in draw(st.lists(instruction(2), min_size=0, max_size=4)):  # depth 2: no calls, so no recursion
         lines += ins
     lines.append("QRET")
     return "\n".join(lines)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(program(), st.one_of(st.none(), st.integers(0, 200)))
+@given(program(), st.one_of(st.just(100_000), st.integers(0, 200)))
 def test_random_programs_agree(src, max_steps):
     assert_agree(src, max_steps)

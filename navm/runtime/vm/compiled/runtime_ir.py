@@ -75,8 +75,8 @@ define internal i64 @slot_of(i64 %page, i64 %shift) alwaysinline {
   ret i64 %s
 }
 
-; The pool index of %page, or -1.
-define internal i64 @page_find(ptr %keys, ptr %vals, i64 %mask, i64 %shift, i64 %page) alwaysinline {
+; The slot holding %page, or the free slot where it would go (linear probing).
+define internal i64 @page_probe(ptr %keys, i64 %mask, i64 %shift, i64 %page) alwaysinline {
 entry:
   %s0 = call i64 @slot_of(i64 %page, i64 %shift)
   br label %loop
@@ -85,49 +85,45 @@ loop:
   %kp = getelementptr i64, ptr %keys, i64 %s
   %k = load i64, ptr %kp
   %hit = icmp eq i64 %k, %page
-  br i1 %hit, label %found, label %probe
-probe:
   %empty = icmp eq i64 %k, 4611686018427387904
-  br i1 %empty, label %miss, label %next
+  %stop = or i1 %hit, %empty
+  br i1 %stop, label %done, label %next
 next:
   %s1 = add i64 %s, 1
   %sn = and i64 %s1, %mask
   br label %loop
-found:
+done:
+  ret i64 %s
+}
+
+; The pool index of %page, or -1.
+define internal i64 @page_find(ptr %keys, ptr %vals, i64 %mask, i64 %shift, i64 %page) alwaysinline {
+  %s = call i64 @page_probe(ptr %keys, i64 %mask, i64 %shift, i64 %page)
+  %kp = getelementptr i64, ptr %keys, i64 %s
+  %k = load i64, ptr %kp
+  %hit = icmp eq i64 %k, %page
   %vp = getelementptr i64, ptr %vals, i64 %s
   %v = load i64, ptr %vp
-  ret i64 %v
-miss:
-  ret i64 -1
+  %r = select i1 %hit, i64 %v, i64 -1
+  ret i64 %r
 }
 
 ; The pool index of %page; a missing page gets index %fresh: returns 2*index + (1 if it was new).
 define internal i64 @page_claim(ptr %keys, ptr %vals, i64 %mask, i64 %shift, i64 %page, i64 %fresh) alwaysinline {
 entry:
-  %s0 = call i64 @slot_of(i64 %page, i64 %shift)
-  br label %loop
-loop:
-  %s = phi i64 [%s0, %entry], [%sn, %next]
+  %s = call i64 @page_probe(ptr %keys, i64 %mask, i64 %shift, i64 %page)
   %kp = getelementptr i64, ptr %keys, i64 %s
   %k = load i64, ptr %kp
   %hit = icmp eq i64 %k, %page
-  br i1 %hit, label %found, label %probe
-probe:
-  %empty = icmp eq i64 %k, 4611686018427387904
-  br i1 %empty, label %claim, label %next
-next:
-  %s1 = add i64 %s, 1
-  %sn = and i64 %s1, %mask
-  br label %loop
-found:
   %vp = getelementptr i64, ptr %vals, i64 %s
+  br i1 %hit, label %found, label %claim
+found:
   %v = load i64, ptr %vp
   %f2 = shl i64 %v, 1
   ret i64 %f2
 claim:
   store i64 %page, ptr %kp
-  %cp = getelementptr i64, ptr %vals, i64 %s
-  store i64 %fresh, ptr %cp
+  store i64 %fresh, ptr %vp
   %c2 = shl i64 %fresh, 1
   %c3 = or i64 %c2, 1
   ret i64 %c3
