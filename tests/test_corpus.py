@@ -1,0 +1,27 @@
+"""The small end of benchmarks/corpus.py: every corpus benchmark at 8 qubits goes from mqt-bench through
+OpenQASM 2 and the whole pipeline, with consistent figures."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+
+from tests.helpers import TESTS
+
+spec = importlib.util.spec_from_file_location("corpus", TESTS.parent / "benchmarks" / "corpus.py")
+corpus = importlib.util.module_from_spec(spec)
+sys.modules["corpus"] = corpus  # dataclasses look their module up there
+spec.loader.exec_module(corpus)
+
+
+@pytest.mark.parametrize("name", corpus.BENCHMARKS)
+def test_benchmark_compiles_with_consistent_figures(name):
+    row = corpus.compile_one(name, 8)
+    assert row.qubits >= 8
+    assert row.cz_before > 0
+    assert row.cz_after == row.cz_before + 3 * row.swaps  # every SWAP route adds is three CZs
+    assert 1 <= row.stages <= row.cz_after
+    assert row.duration_us > 0
+    assert 0 < row.fidelity <= 1
