@@ -54,7 +54,7 @@ def opt(
 def compile(
     file: str = typer.Argument(..., help="A .qbc, .sigma.json or IR-text file.", show_default=False),
     device: str = typer.Option("default", "--device", help="Device profile: a built-in name or a JSON file."),
-    emit: str = typer.Option("schedule", "--emit", help="What to print: ir, stim, schedule or json."),
+    emit: str = typer.Option("schedule", "--emit", help="What to print: ir, stim, qasm2, schedule or json."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write it here instead of stdout."),
     svg: Optional[Path] = typer.Option(None, "--svg", help="Also draw the sites and Rydberg stages as SVG."),
     noise: bool = typer.Option(False, "--noise/--no-noise", help="Insert the device noise model (ir/stim output)."),

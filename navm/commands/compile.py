@@ -1,4 +1,4 @@
-"""`navm compile`: source → scheduled native circuit, shown as a schedule, IR, stim text or JSON."""
+"""`navm compile`: source → scheduled native circuit, shown as a schedule, IR, stim text, OpenQASM 2 or JSON."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from navm.ir.navm import CircuitOp
 from navm.perf import gc_paused
 from navm.pipeline import compile_for_device
 
-EMITS = ("ir", "stim", "schedule", "json")
+EMITS = ("ir", "stim", "qasm2", "schedule", "json")
 
 
 def compile_command(file, *, device, emit, output: Path | None, svg: Path | None, noise: bool, console) -> None:
     if emit not in EMITS:
         raise NavmError(f"--emit must be one of {', '.join(EMITS)}, not '{emit}'")
+    if emit == "qasm2" and noise:
+        raise NavmError("--emit qasm2 cannot carry the device noise model: OpenQASM 2 has no noise channels",
+                        notes=("leave out --noise; the program's own noise rows are written as comments",))
     with gc_paused():
         module = compile_for_device(load(file), device, noise=noise)
     from navm.backends.report.schedule import render_table, schedule_report
@@ -42,6 +45,10 @@ def compile_command(file, *, device, emit, output: Path | None, svg: Path | None
         text = json.dumps(report.to_json(), indent=2) + "\n"
     elif emit == "ir":
         text = print_module(module)
+    elif emit == "qasm2":
+        from navm.backends.qasm2 import module_to_qasm2
+
+        text = module_to_qasm2(module, report=report)
     else:
         text = str(stim_circuit(module, device)) + "\n"
     if output is not None:
