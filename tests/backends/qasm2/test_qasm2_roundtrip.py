@@ -118,3 +118,13 @@ def test_routed_state_maps_back_through_the_output_permutation():
     assert "swaps_added=7" in text and circuit.num_qubits == 9  # six ancilla atoms brought in
     measured = [circuit.find_bit(i.qubits[0]).index for i in circuit.data if i.operation.name == "measure"]
     assert measured == [perm[0], perm[2]]  # QMEAS q0, QMEAS q2
+
+
+@pytest.mark.parametrize("program, device", PROGRAMS, ids=lambda v: v.rsplit("/", 1)[-1])
+def test_navms_own_qasm2_front_end_reads_the_same_state(program, device):
+    """Emit → navm's OpenQASM 2 front end → the same state as the compiled circuit (a round trip in navm)."""
+    from navm.frontend import load_text
+
+    again = load_text(emitted(program, device), "qasm2", "emitted.qasm")
+    expected = navm_state(compiled(program, device))
+    assert same_up_to_phase(navm_state(again), expected)
