@@ -25,8 +25,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-out_console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # "a.md:x:" is not an emoji
+out_console = Console(highlight=False, soft_wrap=True, emoji=False)
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 70
@@ -34,7 +34,7 @@ EXIT_INTERNAL_ERROR = 70
 
 @app.command()
 def opt(
-    file: Path = typer.Argument(..., help="A .qbc, .sigma.json or IR-text (.mlir) file.", show_default=False),
+    file: Path = typer.Argument(..., help="A .qbc, .sigma.json, .qasm or IR-text (.mlir) file, or module.py:kernel (bloqade).", show_default=False),
     passes: str = typer.Option("", "-p", "--passes", help="Comma-separated pass pipeline, e.g. 'unroll,canonicalize'."),
     device: Optional[str] = typer.Option(None, "--device", help="Device profile: a built-in name or a JSON file."),
     print_ir_after_all: bool = typer.Option(False, "--print-ir-after-all", help="Print the IR after every pass."),
@@ -52,7 +52,7 @@ def opt(
 
 @app.command()
 def compile(
-    file: str = typer.Argument(..., help="A .qbc, .sigma.json or IR-text file.", show_default=False),
+    file: str = typer.Argument(..., help="A .qbc, .sigma.json, .qasm or IR-text file, or module.py:kernel (bloqade).", show_default=False),
     device: str = typer.Option("default", "--device", help="Device profile: a built-in name or a JSON file."),
     emit: str = typer.Option("schedule", "--emit", help="What to print: ir, stim, qasm2, schedule or json."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write it here instead of stdout."),
@@ -69,7 +69,7 @@ def compile(
 
 @app.command()
 def run(
-    file: str = typer.Argument(..., help="A .qbc, .sigma.json or IR-text file.", show_default=False),
+    file: str = typer.Argument(..., help="A .qbc, .sigma.json, .qasm or IR-text file, or module.py:kernel (bloqade).", show_default=False),
     device: str = typer.Option("default", "--device", help="Device profile: a built-in name or a JSON file."),
     backend: str = typer.Option("statevector", "--backend", help="statevector or stim."),
     shots: int = typer.Option(1024, "--shots", min=1, help="Number of shots."),
