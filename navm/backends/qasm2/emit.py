@@ -19,11 +19,10 @@ from xdsl.dialects.builtin import ModuleOp
 from navm.backends.qasm2.gates import gate_heads
 from navm.backends.qasm2.header import module_header
 from navm.backends.report.schedule import ScheduleReport
+from navm.backends.single_circuit import single_circuit
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row
 from navm.ir.gates import GATES, OPCODE
-from navm.ir.locations import op_location
-from navm.ir.navm import CircuitOp
 
 NOISE_POLICIES = ("comment", "error")
 NOISE_NOTE = 'compile without --noise, or pass noise="comment" to write noise rows as comments'
@@ -36,16 +35,7 @@ def module_to_qasm2(module: ModuleOp, *, noise: str = "comment", report: Schedul
     """OpenQASM 2 text of a compiled module's single `navm.circuit`, with the header
     (device, placement, schedule, output permutation, record names) as comments.
     `report` saves recomputing the schedule report when the caller has it."""
-    ops = list(module.body.block.ops)
-    circuits = [op for op in ops if isinstance(op, CircuitOp)]
-    others = [op for op in ops if not isinstance(op, CircuitOp)]
-    if others or len(circuits) != 1:
-        raise NavmError(
-            f"OpenQASM 2 output needs one straight-line navm.circuit, found {len(circuits)} circuit(s) "
-            f"and {len(others)} other op(s): compile it first",
-            op_location(others[0]) if others else None,
-        )
-    op = circuits[0]
+    op = single_circuit(module, "OpenQASM 2 output", "compile it first")
     table, placement = op.gate_table, op.qubit_placement
     header = module_header(module, placement, table, report)
     return to_qasm2(table, placement.num_qubits, header=header, noise=noise)

@@ -13,10 +13,10 @@ from xdsl.dialects.builtin import ModuleOp
 
 from navm.backends.stim.clifford import FIXED_GATES, rotation_gate
 from navm.backends.stim.coords import coords_lines
+from navm.backends.single_circuit import single_circuit
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Placement, Row
 from navm.ir.gates import GATES
-from navm.ir.locations import op_location
 from navm.ir.navm import CircuitOp, device_name
 from navm.runtime.devices import DeviceProfile, load_profile
 
@@ -47,16 +47,7 @@ def module_to_stim(
 ) -> stim.Circuit:
     """The stim circuit of an unrolled module's single `navm.circuit`. Site ids are
     turned into coordinates with `profile`, else with the module's `navm.device`."""
-    ops = list(module.body.block.ops)
-    circuits = [op for op in ops if isinstance(op, CircuitOp)]
-    others = [op for op in ops if not isinstance(op, CircuitOp)]
-    if others or len(circuits) != 1:
-        raise NavmError(
-            f"the stim backend needs one straight-line navm.circuit, found {len(circuits)} circuit(s) "
-            f"and {len(others)} other op(s): run unroll first",
-            op_location(others[0]) if others else None,
-        )
-    op = circuits[0]
+    op = single_circuit(module, "the stim backend", "run unroll first")
     placement = op.qubit_placement
     if profile is None and placement.sites is not None and (name := device_name(module)) is not None:
         profile = load_profile(name)
