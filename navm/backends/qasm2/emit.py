@@ -20,6 +20,7 @@ from navm.backends.qasm2.gates import gate_heads
 from navm.backends.qasm2.header import module_header
 from navm.backends.report.schedule import ScheduleReport
 from navm.backends.single_circuit import single_circuit
+from navm.backends.table_rows import check_qubits, row_at
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row
 from navm.ir.gates import GATES, OPCODE
@@ -46,7 +47,7 @@ def to_qasm2(table: GateTable, num_qubits: int, *, header: Sequence[str] = (), n
     go after `include`. A register of size 0 is left out."""
     if noise not in NOISE_POLICIES:
         raise NavmError(f"unknown noise policy '{noise}'; choose one of: {', '.join(NOISE_POLICIES)}")
-    _check_qubits(table, num_qubits)
+    check_qubits(table, num_qubits, describe)
     n_records = int(np.count_nonzero(table.opcode == OPCODE["measure"]))
     lines = ['OPENQASM 2.0;', 'include "qelib1.inc";', *header]
     if num_qubits:
@@ -97,7 +98,7 @@ def _body(table: GateTable, num_qubits: int, noise: str) -> list[str]:
         elif kind == "noise":
             g = GATES[code]
             if noise == "error":
-                row = _row_at(table, i)
+                row = row_at(table, i)
                 raise NavmError(f"OpenQASM 2 has no noise channels: cannot write {describe(row)}", row.loc,
                                 notes=(NOISE_NOTE,))
             args = ",".join(repr(p) for p in params[i][: g.n_params])
@@ -109,7 +110,7 @@ def _body(table: GateTable, num_qubits: int, noise: str) -> list[str]:
             out.append(f"// {head} {looks}".rstrip())
         else:  # macro
             raise NavmError(f"OpenQASM 2 output cannot write the macro '{GATES[code].name}': run unroll first",
-                            _row_at(table, i).loc)
+                            row_at(table, i).loc)
     return out
 
 
@@ -119,7 +120,7 @@ def _heads_of(table: GateTable, i: int, code: int, params: list[float]):
     try:
         statements = gate_heads(GATES[code].name, params)
     except NavmError as err:  # an angle with no literal: say which row
-        row = _row_at(table, i)
+        row = row_at(table, i)
         raise NavmError(f"{err.message} in {describe(row)}", row.loc) from None
     if len(statements) == 1 and statements[0][1] == tuple(range(len(statements[0][1]))):
         return statements[0][0]
@@ -133,17 +134,3 @@ def describe(row: Row) -> str:
     return f"{name}{params} {', '.join(f'q{q}' for q in row.qubits)}".rstrip()
 
 
-def _row_at(table: GateTable, i: int) -> Row:
-    g = GATES[int(table.opcode[i])]
-    loc = int(table.loc[i])
-    return Row(g.name, table.row_qubits(i), tuple(table.params[i, : g.n_params].tolist()),
-               None, table.locs[loc] if loc >= 0 else None)
-
-
-def _check_qubits(table: GateTable, num_qubits: int) -> None:
-    bad = np.flatnonzero((table.qubits < 0) | (table.qubits >= num_qubits))
-    if len(bad):
-        i = int(np.searchsorted(table.qubit_offsets, bad[0], side="right")) - 1
-        row = _row_at(table, i)
-        raise NavmError(f"'{describe(row)}' acts on q{int(table.qubits[bad[0]])}, outside the "
-                        f"{num_qubits}-qubit register", row.loc)

@@ -7,13 +7,13 @@ the approximations for atom loss and readout flips, are in docs/backends/stim.md
 
 from __future__ import annotations
 
-import numpy as np
 import stim
 from xdsl.dialects.builtin import ModuleOp
 
 from navm.backends.stim.clifford import FIXED_GATES, rotation_gate
 from navm.backends.stim.coords import coords_lines
 from navm.backends.single_circuit import single_circuit
+from navm.backends.table_rows import check_qubits, row_at
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Placement, Row
 from navm.ir.gates import GATES
@@ -65,18 +65,10 @@ def _flip(p_old: float, p_new: float) -> float:
     return p_old * (1 - p_new) + p_new * (1 - p_old)
 
 
-def _row_at(table: GateTable, i: int) -> Row:
-    """Row i in Python form (for names and messages; the loop works on columns)."""
-    g = GATES[int(table.opcode[i])]
-    loc = int(table.loc[i])
-    return Row(g.name, table.row_qubits(i), tuple(table.params[i, : g.n_params].tolist()),
-               None, table.locs[loc] if loc >= 0 else None)
-
-
 def _lower_rows(table: GateTable, num_qubits: int, loss: str) -> list[str]:
     """One line of stim text per row. Works on the table's columns directly (building a
     `Row` per row would double the cost); `Row`s are made only for error messages."""
-    _check_qubits(table, num_qubits)
+    check_qubits(table, num_qubits, describe)
     opcode = table.opcode.tolist()
     offsets = table.qubit_offsets.tolist()
     qubits = table.qubits.tolist()
@@ -97,7 +89,7 @@ def _lower_rows(table: GateTable, num_qubits: int, loss: str) -> list[str]:
             key = (code, *params[i][: g.n_params])
             name = gate_names.get(key)
             if name is None:
-                name = gate_names[key] = _gate_name(_row_at(table, i))
+                name = gate_names[key] = _gate_name(row_at(table, i))
             lines.append(f"{name} {targets}")
         elif kind == "measure":
             p = flips.get(qs[0], 0.0)
@@ -121,23 +113,14 @@ def _lower_rows(table: GateTable, num_qubits: int, loss: str) -> list[str]:
             for k in records[rec_offsets[i] : rec_offsets[i + 1]]:
                 if not 0 <= k < len(stim_record):
                     raise NavmError(f"{g.name} names rec[{k}], but only {len(stim_record)} "
-                                    "measurement(s) come before it", _row_at(table, i).loc)
+                                    "measurement(s) come before it", row_at(table, i).loc)
                 looks.append(f"rec[{stim_record[k] - n_stim}]")
             head = "DETECTOR" if g.name == "detector" else f"OBSERVABLE_INCLUDE({int(params[i][0])})"
             lines.append(f"{head} {' '.join(looks)}")
         else:  # macro
             raise NavmError(f"the stim backend cannot lower the macro '{g.name}': run unroll first",
-                            _row_at(table, i).loc)
+                            row_at(table, i).loc)
     return lines
-
-
-def _check_qubits(table: GateTable, num_qubits: int) -> None:
-    bad = np.flatnonzero((table.qubits < 0) | (table.qubits >= num_qubits))
-    if len(bad):
-        i = int(np.searchsorted(table.qubit_offsets, bad[0], side="right")) - 1
-        row = _row_at(table, i)
-        raise NavmError(f"'{describe(row)}' acts on q{int(table.qubits[bad[0]])}, outside the "
-                        f"{num_qubits}-qubit register", row.loc)
 
 
 def _gate_name(row: Row) -> str:
