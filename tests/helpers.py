@@ -40,3 +40,12 @@ def run_cli(*args: str, capsys) -> tuple[int, str, str]:
         rc = main(list(args))
     captured = capsys.readouterr()
     return rc, out.getvalue() + captured.out, captured.err
+
+
+def run_json(*args: str, capsys) -> dict:
+    """`navm ARGS --json` in-process: exit status 0 and the one JSON object it prints."""
+    import json
+
+    rc, out, err = run_cli(*args, "--json", capsys=capsys)
+    assert rc == 0, err
+    return json.loads(out)

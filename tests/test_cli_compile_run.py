@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.helpers import TESTS, run_cli
+from tests.helpers import TESTS, run_cli, run_json
 
 ROOT = TESTS.parent
 
@@ -14,12 +14,6 @@ ROOT = TESTS.parent
 @pytest.fixture(autouse=True)
 def in_root(monkeypatch):
     monkeypatch.chdir(ROOT)
-
-
-def run_json(*args, capsys):
-    rc, out, err = run_cli(*args, "--json", capsys=capsys)
-    assert rc == 0, err
-    return json.loads(out)
 
 
 def test_compile_json_has_the_documented_fields(capsys):

@@ -62,6 +62,19 @@ class MachineState:
 Thunk = Callable[[], int | None]
 
 
+def program_layout(module: ModuleOp) -> tuple[list[QbcInstruction], dict[str, int], int]:
+    """The instructions in order, each label's instruction index, and the entry point's index."""
+    labels: dict[str, int] = {}
+    instructions: list[QbcInstruction] = []
+    for op in module.body.block.ops:
+        if type(op) is LabelOp:
+            labels[op.sym_name.data] = len(instructions)
+        elif isinstance(op, QbcInstruction):
+            instructions.append(op)
+    entry = module.attributes.get(ENTRY_ATTR)
+    return instructions, labels, labels[entry.data] if isinstance(entry, StringAttr) else 0
+
+
 class ReferenceVM:
     """Decode a `qbc` module once; `run()` executes it from the entry point."""
 
@@ -70,19 +83,10 @@ class ReferenceVM:
         self.handler = handler
         self.code: list[Thunk] = []
         self.locs: list[SourceLocation | None] = []
-        labels: dict[str, int] = {}
-        instructions: list[QbcInstruction] = []
-        for op in module.body.block.ops:
-            if type(op) is LabelOp:
-                labels[op.sym_name.data] = len(instructions)
-            elif isinstance(op, QbcInstruction):
-                instructions.append(op)
-        self.labels = labels
+        instructions, self.labels, self.entry = program_layout(module)
         for op in instructions:
             self.locs.append(op_location(op))
             self.code.append(self._decode(op, self.locs[-1]))
-        entry = module.attributes.get(ENTRY_ATTR)
-        self.entry = labels[entry.data] if isinstance(entry, StringAttr) else 0
 
     # ------------------------------------------------------------------ running
 

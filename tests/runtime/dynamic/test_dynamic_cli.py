@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
-from tests.helpers import TESTS, run_cli
+from tests.helpers import TESTS, run_cli, run_json
 from tests.runtime.dynamic.programs import qbc, rus_expected
 from tests.runtime.dynamic.stats import P_MIN, fit_p
 
@@ -17,12 +16,6 @@ STATIC_KEYS = {"backend", "device", "shots", "seed", "noise", "bit_order", "resu
 @pytest.fixture(autouse=True)
 def in_root(monkeypatch):
     monkeypatch.chdir(ROOT)
-
-
-def run_json(*args, capsys):
-    rc, out, err = run_cli(*args, "--json", capsys=capsys)
-    assert rc == 0, err
-    return json.loads(out)
 
 
 def test_teleport_runs_with_the_static_keys_plus_dynamic(capsys):

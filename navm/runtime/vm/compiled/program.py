@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xdsl.dialects.builtin import FloatData, IntAttr, ModuleOp, StringAttr
+from xdsl.dialects.builtin import FloatData, IntAttr, ModuleOp
 
 from navm.diagnostics import SourceLocation
 from navm.ir.locations import op_location
 from navm.ir.operands import LabelAttr, QubitAttr, QubitRegAttr, RegAttr
-from navm.ir.qbc import LabelOp, QbcInstruction
-from navm.ir.verify import ENTRY_ATTR
 from navm.runtime.vm.arith import wrap
+from navm.runtime.vm.reference import program_layout
 
 Operand = tuple[str, object]
 
@@ -40,20 +39,13 @@ class Program:
 
 
 def decode_program(module: ModuleOp) -> Program:
-    labels: dict[str, int] = {}
-    ops: list[QbcInstruction] = []
-    for op in module.body.block.ops:
-        if type(op) is LabelOp:
-            labels[op.sym_name.data] = len(ops)
-        elif isinstance(op, QbcInstruction):
-            ops.append(op)
+    ops, labels, entry = program_layout(module)
     instructions = tuple(
         Instruction(k, op.SIGNATURE.mnemonic, tuple(_operand(a, labels) for a in op.args.data),
                     op.SIGNATURE.quantum, op_location(op))
         for k, op in enumerate(ops)
     )
-    entry = module.attributes.get(ENTRY_ATTR)
-    return Program(instructions, labels[entry.data] if isinstance(entry, StringAttr) else 0)
+    return Program(instructions, entry)
 
 
 def _operand(a, labels: dict[str, int]) -> Operand:
