@@ -7,7 +7,12 @@ memory word at address 8·k, initially 0 as every OpenQASM bit is.
     if (c == n) op;              r1 = Σ_k mem[addr(c[k])]·2^k   (QLOAD, QMUL, QADD)
                                  QJNE r1, n, @skip ; op ; @skip:
 
-(`n` ≥ 2^size can never hold: the op is jumped over unconditionally.) Gates
+A register of any width is compared in chunks of 63 bits, its bits 0-62,
+63-125, …: each chunk's value (at most 2^63 - 1, so it fits a VM register
+without wrapping) is built as above and compared with the same bits of `n`,
+and any chunk that differs jumps over the op, so the op runs only when every
+chunk is equal. (`n` ≥ 2^size can never hold: the op is jumped over
+unconditionally, and qiskit's reading never fires either.) Gates
 are the same navm gates a circuit would get, as QBC quantum instructions.
 `unroll` runs this with the reference VM: a condition on bits that no
 measurement has written is known at compile time and the program becomes an
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 from xdsl.dialects.builtin import FloatData, IntAttr, ModuleOp
 
-from navm.diagnostics import NavmError, SourceLocation
+from navm.diagnostics import SourceLocation
 from navm.frontend.qasm2.builder import QASM2_ISA_VERSION
 from navm.frontend.qasm2.program import Rows
 from navm.ir.gates import GATES, QBC_MNEMONIC_TO_GATE
@@ -31,7 +36,7 @@ from navm.ir.operands import LabelAttr, QubitAttr, RegAttr
 from navm.ir.qbc import INSTRUCTION_OPS, LabelOp
 
 BIT_BYTES = 8
-MAX_CONDITION_BITS = 62  # the register's value must fit an int64 register
+CHUNK_BITS = 63  # bits of a register compared at once: a chunk's value fits an int64 register
 OUTCOME, VALUE, SCRATCH = RegAttr(0), RegAttr(1), RegAttr(2)
 _MNEMONIC = {gate: mnemonic for mnemonic, gate in QBC_MNEMONIC_TO_GATE.items()}
 _BY_OPCODE = [_MNEMONIC.get(g.name) for g in GATES]
@@ -69,22 +74,24 @@ class QbcEmitter:
         self._labels += 1
         self._open.append(label)
         target = LabelAttr(label)
-        if len(bits) > MAX_CONDITION_BITS:
-            raise NavmError(f"navm can test classical registers of at most {MAX_CONDITION_BITS} bits in an if, "
-                            f"this one has {len(bits)}", loc)
-        if value >= 1 << len(bits):  # more than the register can hold: never true
+        if value.bit_length() > len(bits):  # more than the register can hold: never true
             self._op("QJMP", (target,), loc)
             return
-        for k, bit in enumerate(bits):
-            if k == 0:
-                self._op("QLOAD", (VALUE, IntAttr(bit_address(bit))), loc)
-                continue
-            self._op("QLOAD", (SCRATCH, IntAttr(bit_address(bit))), loc)
-            self._op("QMUL", (SCRATCH, IntAttr(1 << k)), loc)
-            self._op("QADD", (VALUE, SCRATCH), loc)
         if not bits:
             self._op("QMOV", (VALUE, IntAttr(0)), loc)
-        self._op("QJNE", (VALUE, IntAttr(value), target), loc)
+            self._op("QJNE", (VALUE, IntAttr(value), target), loc)
+            return
+        for start in range(0, len(bits), CHUNK_BITS):
+            chunk = bits[start:start + CHUNK_BITS]
+            for k, bit in enumerate(chunk):
+                if k == 0:
+                    self._op("QLOAD", (VALUE, IntAttr(bit_address(bit))), loc)
+                    continue
+                self._op("QLOAD", (SCRATCH, IntAttr(bit_address(bit))), loc)
+                self._op("QMUL", (SCRATCH, IntAttr(1 << k)), loc)
+                self._op("QADD", (VALUE, SCRATCH), loc)
+            part = (value >> start) & ((1 << len(chunk)) - 1)
+            self._op("QJNE", (VALUE, IntAttr(part), target), loc)
 
     def end_if(self) -> None:
         self.ops.append(LabelOp.build(self._open.pop()))

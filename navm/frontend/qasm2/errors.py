@@ -97,7 +97,7 @@ def _token_words(tok) -> str:
     if tok.type == "ID":
         return f"name '{tok}'"
     if tok.type in ("NNINT", "REAL"):
-        return f"number {tok}"
+        return f"number {show_digits(tok)}"
     if tok.type in ("FAST_CALL", "FAST_CALLS"):
         return f"gate call '{tok.split(None, 1)[0].split('(')[0]}'"
     if tok.type in _KEYWORDS:
@@ -141,6 +141,25 @@ def _hints(err: UnexpectedInput, expected: set[str]) -> tuple[str, ...]:
     if isinstance(err, UnexpectedCharacters) and err.char == "[":
         return ("an index is written name[integer]",)
     return ()
+
+
+def show_int(value: int) -> str:
+    """A non-negative integer as messages show it: in full up to 30 digits, else its first
+    20 digits and its length (`str` of an int over 4300 digits would raise)."""
+    if value < _SHOWN_IN_FULL:
+        return str(value)
+    k = max(int(value.bit_length() * _LOG10_2) - 21, 0)  # leaves the 21 or so leading digits
+    lead = str(value // 10**k)
+    return f"{lead[:20]}... ({len(lead) + k} digits)"
+
+
+def show_digits(text: str) -> str:
+    """A number's text as messages show it: in full up to 30 characters, else abbreviated."""
+    return text if len(text) <= 30 else f"{text[:20]}... ({len(text)} digits)"
+
+
+_SHOWN_IN_FULL = 10**30
+_LOG10_2 = 0.30102999566398120
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> tuple[str, ...]:

@@ -15,15 +15,14 @@ from collections.abc import Iterator
 
 from lark import Token
 
-from navm.diagnostics import NavmError, SourceLocation
+from navm.diagnostics import SourceLocation
 from navm.frontend.qasm2 import expressions as ex
 from navm.frontend.qasm2.ast import Arg, Call
-from navm.frontend.qasm2.parser import parse_expression, terminal_regex
+from navm.frontend.qasm2.parser import exact_int, parse_expression, terminal_regex
 
 _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:(\()([^()]*)\))?[ \t]*([^;]*?)[ \t]*;", re.ASCII)
 _ARG = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)(?:[ \t]*\[[ \t]*([0-9]+)[ \t]*\])?[ \t]*(?:,|\Z)", re.ASCII)
 NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)", re.ASCII)
-MAX_INDEX_DIGITS = 30
 _INF = float("inf")
 
 
@@ -75,12 +74,7 @@ def split(text: str, loc: SourceLocation, exprs: dict[str, ex.Expr] | None = Non
         a = _ARG.match(text, pos, end)
         index_text = a.group(2)
         arg_loc = SourceLocation(file, line, column + a.start(1))
-        if index_text is None:
-            index = None
-        elif len(index_text) > MAX_INDEX_DIGITS:
-            raise NavmError(f"index {index_text[:20]}... is too large", arg_loc)
-        else:
-            index = int(index_text)
+        index = None if index_text is None else exact_int(index_text)
         args.append(Arg(a.group(1), index, arg_loc))
         pos = a.end()
     return Call(m.group(1), params, tuple(args), loc, params_loc)

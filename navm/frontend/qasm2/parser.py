@@ -25,10 +25,10 @@ from lark.exceptions import UnexpectedInput
 from navm.diagnostics import NavmError, SourceLocation, register_source
 from navm.frontend.qasm2 import ast
 from navm.frontend.qasm2 import expressions as ex
-from navm.frontend.qasm2.errors import syntax_error
+from navm.frontend.qasm2.errors import show_digits, syntax_error
 from navm.perf import gc_paused
 
-MAX_INT_DIGITS = 30  # longer integer literals are refused (and int() has a digit limit)
+_INT_PIECE = 600  # int() of a decimal string refuses more than sys.get_int_max_str_digits() (>= 640) digits
 KEYWORDS = frozenset({"OPENQASM", "include", "qreg", "creg", "gate", "opaque", "measure", "reset", "barrier",
                       "if", "pi"})
 
@@ -58,9 +58,7 @@ class _Build(Transformer):
         return str(tok)
 
     def integer(self, tok: Token) -> int:
-        if len(tok) > MAX_INT_DIGITS:
-            raise NavmError(f"integer {tok[:20]}... is too large", self.loc(tok))
-        return int(tok)
+        return exact_int(tok)
 
     # -- program structure ---------------------------------------------------------
 
@@ -190,6 +188,17 @@ class _Build(Transformer):
 
 
 _BUILD = _Build()
+
+
+def exact_int(digits: str) -> int:
+    """The value of a decimal integer literal of any length, exactly. `int()` alone refuses
+    strings longer than Python's int_max_str_digits (4300 by default), so a long one is
+    split in halves (`if (c == n)` on a wide register needs n in full; a register size or
+    an index that large is then simply out of range, a located error)."""
+    if len(digits) <= _INT_PIECE:
+        return int(digits)
+    low = len(digits) // 2
+    return exact_int(digits[:-low]) * 10**low + exact_int(digits[-low:])
 
 
 @functools.cache

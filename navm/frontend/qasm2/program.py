@@ -21,7 +21,7 @@ from lark import Token
 
 from navm.diagnostics import NavmError, SourceLocation
 from navm.frontend.qasm2 import ast, fast_calls, library
-from navm.frontend.qasm2.errors import did_you_mean
+from navm.frontend.qasm2.errors import did_you_mean, show_int
 from navm.frontend.qasm2.expressions import Expr, evaluate
 from navm.frontend.qasm2.library import Gate, TemplateRow
 from navm.frontend.qasm2.parser import parse_source
@@ -180,7 +180,7 @@ class Walker:
     def _register(self, r: ast.Register) -> None:
         self._declare(r.name, r.name_loc)
         if r.size > MAX_REGISTER_SIZE:
-            raise NavmError(f"register size {r.size} is too large (navm allows at most {MAX_REGISTER_SIZE})",
+            raise NavmError(f"register size {show_int(r.size)} is too large (navm allows at most {MAX_REGISTER_SIZE})",
                             r.name_loc)
         if r.kind == "qreg":
             self.registers[r.name] = Register("qreg", r.name, self.num_qubits, r.size, r.name_loc)
@@ -206,7 +206,8 @@ class Walker:
                 raise NavmError(f"'{a.name}' is a classical register; a quantum register is needed here", a.loc)
             raise NavmError(f"'{a.name}' is a quantum register; a classical register is needed here", a.loc)
         if a.index is not None and a.index >= reg.size:
-            raise NavmError(f"index {a.index} is out of range for register '{a.name}' of size {reg.size}", a.loc,
+            raise NavmError(f"index {show_int(a.index)} is out of range for register '{a.name}' of size {reg.size}",
+                            a.loc,
                             notes=(f"'{a.name}' is declared at {reg.loc}",))
         return reg
 
