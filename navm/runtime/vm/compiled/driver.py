@@ -11,16 +11,16 @@ from navm.ir.instruction_set import NUM_REGISTERS
 from navm.runtime.vm.compiled import codegen as cg
 from navm.runtime.vm.compiled.cfg import build_cfg
 from navm.runtime.vm.compiled.kernel import NativeKernel, compile_ir
+from navm.runtime.vm.compiled.pool import PagePool
 from navm.runtime.vm.compiled.program import decode_program
 from navm.runtime.vm.compiled.register_types import infer_block_states
-from navm.runtime.vm.compiled.runtime_ir import EMPTY_PAGE, PAGE_WORDS
+from navm.runtime.vm.compiled.runtime_ir import EMPTY_PAGE
 from navm.runtime.vm.memory import Memory
 from navm.runtime.vm.reference import QuantumHandler, ReferenceVM, run_instruction
 from navm.runtime.vm.result import VMResult
 
 NO_LIMIT = (1 << 63) - 1
 PAGE_TABLE_SLOTS = 64
-POOL_PAGES = 1 << 14  # zero pages are mapped lazily by the OS: untouched capacity costs nothing
 STACK_SLOTS = 64
 
 
@@ -84,8 +84,7 @@ class _KernelState:
         self.R = np.zeros(NUM_REGISTERS, np.int64)
         self.T = np.zeros(NUM_REGISTERS, np.int64)
         self.page_keys, self.page_index = _new_page_table(PAGE_TABLE_SLOTS)
-        self.pool = np.zeros(POOL_PAGES * PAGE_WORDS, np.int64)
-        self.pool_tags = np.zeros(POOL_PAGES * PAGE_WORDS, np.int8)
+        self.pool = PagePool()
         self.stack_bits, self.stack_tags = np.zeros(STACK_SLOTS, np.int64), np.zeros(STACK_SLOTS, np.int64)
         self.calls = np.zeros(STACK_SLOTS, np.int64)
         self.ctl = np.zeros(cg.CTL_SIZE, np.int64)
@@ -95,11 +94,11 @@ class _KernelState:
     def _set_capacities(self) -> None:
         self.ctl[cg.PTCAP] = len(self.page_keys)
         self.ctl[cg.SHIFT] = 64 - (len(self.page_keys).bit_length() - 1)
-        self.ctl[cg.POOLCAP] = len(self.pool) // PAGE_WORDS
+        self.ctl[cg.POOLCAP] = self.pool.capacity
         self.ctl[cg.SCAP], self.ctl[cg.CCAP] = len(self.stack_bits), len(self.calls)
 
     def call(self, blk: int) -> tuple[int, int, int]:
-        arrays = (self.R, self.T, self.ctl, self.page_keys, self.page_index, self.pool, self.pool_tags,
+        arrays = (self.R, self.T, self.ctl, self.page_keys, self.page_index, self.pool.bits, self.pool.tags,
                   self.stack_bits, self.stack_tags, self.calls)
         status = self.native.kernel(*(a.ctypes.data for a in arrays), blk)
         return int(status), int(self.ctl[cg.OUT_PC]), int(self.ctl[cg.OUT_BLK])
@@ -115,14 +114,7 @@ class _KernelState:
             self.native.rehash(self.page_keys.ctypes.data, self.page_index.ctypes.data, cap, keys.ctypes.data,
                                index.ctypes.data, new_cap, 64 - (new_cap.bit_length() - 1))
             self.page_keys, self.page_index = keys, index
-        if pages * PAGE_WORDS > len(self.pool):
-            size = len(self.pool)
-            while pages * PAGE_WORDS > size:
-                size *= 2
-            used = int(self.ctl[cg.NPAGES]) * PAGE_WORDS
-            pool, tags = np.zeros(size, np.int64), np.zeros(size, np.int8)
-            pool[:used], tags[:used] = self.pool[:used], self.pool_tags[:used]
-            self.pool, self.pool_tags = pool, tags
+        self.pool.grow(pages, int(self.ctl[cg.NPAGES]))  # within the reservation: nothing to do
         while int(self.ctl[cg.SP]) + needs.pushes > len(self.stack_bits):
             self.stack_bits = np.concatenate([self.stack_bits, np.zeros_like(self.stack_bits)])
             self.stack_tags = np.concatenate([self.stack_tags, np.zeros_like(self.stack_tags)])
@@ -150,10 +142,11 @@ class _KernelState:
         return [float(floats[k]) if self.stack_tags[k] else int(self.stack_bits[k]) for k in range(n)]
 
     def memory(self) -> Memory:
+        """The memory image, handed over without copying; the kernel must not run on this state afterwards."""
         live = self.page_keys != EMPTY_PAGE
         order = np.argsort(self.page_keys[live])
-        return Memory(self.page_keys[live][order], self.page_index[live][order],
-                      self.pool.reshape(-1, PAGE_WORDS), self.pool_tags.reshape(-1, PAGE_WORDS))
+        bits, tags = self.pool.hand_over(int(self.ctl[cg.NPAGES]))
+        return Memory(self.page_keys[live][order], self.page_index[live][order], bits, tags)
 
     def result(self) -> VMResult:
         return VMResult(self.registers(), int(self.ctl[cg.STEPS]), self.memory(), self.stack(), "compiled")
