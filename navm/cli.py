@@ -1,8 +1,11 @@
 """The `navm` command.
 
-Every user error is printed as `file:line:column: error: message` with the
-source line and a caret, and exits with status 2. Internal errors say so and
-exit with 70; set NAVM_DEBUG=1 to see their traceback.
+Every user error is printed as `file:line:column: error: message` (or
+`error: --option: message` for a bad option) with the source line and a
+caret, and exits with status 2; options are checked as they are parsed,
+before any work. Internal errors say so and exit with 70; set NAVM_DEBUG=1
+to see their traceback. Heavy modules are imported inside the commands, so
+`navm --help` and a small compile start fast (benchmarks/startup.py).
 """
 
 from __future__ import annotations
@@ -10,11 +13,23 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 from rich.console import Console
 
+from navm.commands.devices import devices_app
+from navm.commands.options import (
+    NOISE_HELP,
+    PASS_OPTION_HELP,
+    SEED_HELP,
+    check_choice,
+    check_observables,
+    check_output,
+    check_seed,
+    check_shots,
+    noise_mode,
+)
 from navm.commands.routes import routes_app
 from navm.diagnostics import NavmError
 
@@ -22,7 +37,7 @@ app = typer.Typer(
     name="navm",
     help="Compiler and runtime for neutral-atom quantum computers.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # "a.md:x:" is not an emoji
@@ -30,92 +45,190 @@ out_console = Console(highlight=False, soft_wrap=True, emoji=False)
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 70
+DEFAULT_DEVICE = "default"  # navm.pipeline.DEFAULT_DEVICE, repeated so --help needs no compiler import
+
+FILE_HELP = "A .qbc, .sigma.json, .qasm or IR-text (.mlir) file, or module.py:kernel (bloqade)."
+DEVICE_HELP = "Device profile: a built-in name (navm devices) or a JSON file."
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out_console.print(f"navm {version('navm')}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def navm(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="Print navm's version and exit.")) -> None:
+    """Compiler and runtime for neutral-atom quantum computers."""
+
+
+def _progress(json_output: bool):
+    from navm.commands.progress_bar import progress_for
+
+    return progress_for(err_console, json_output=json_output)
 
 
 @app.command()
 def opt(
-    file: Path = typer.Argument(..., help="A .qbc, .sigma.json, .qasm or IR-text (.mlir) file, or module.py:kernel (bloqade).", show_default=False),
-    passes: str = typer.Option("", "-p", "--passes", help="Comma-separated pass pipeline, e.g. 'unroll,canonicalize'."),
-    device: Optional[str] = typer.Option(None, "--device", help="Device profile: a built-in name or a JSON file."),
+    file: Path = typer.Argument(..., help=FILE_HELP, show_default=False),
+    passes: str = typer.Option("", "-p", "--passes",
+                               help="Comma-separated pass pipeline, e.g. 'unroll,place{seed=7,override=true}'."),
+    device: Optional[str] = typer.Option(None, "--device", help=DEVICE_HELP),
     print_ir_after_all: bool = typer.Option(False, "--print-ir-after-all", help="Print the IR after every pass."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the final IR here instead of stdout."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", callback=check_output,
+                                          help="Write the final IR here instead of stdout."),
     locations: bool = typer.Option(True, "--locations/--no-locations", help="Print source locations in the IR."),
 ) -> None:
     """Parse FILE, run a pass pipeline on it, print the IR."""
+    from navm.passes import parse_pipeline
     from navm.pipeline import run_pipeline
 
-    run_pipeline(
-        file, passes, device=device, print_ir_after_all=print_ir_after_all,
-        output=output, locations=locations, stdout=sys.stdout,
-    )
+    parse_pipeline(passes)  # a bad pipeline fails before the file is read
+    run_pipeline(file, passes, device=device, print_ir_after_all=print_ir_after_all,
+                 output=output, locations=locations, stdout=sys.stdout)
 
 
 @app.command()
 def compile(
-    file: str = typer.Argument(..., help="A .qbc, .sigma.json, .qasm or IR-text file, or module.py:kernel (bloqade).", show_default=False),
-    device: str = typer.Option("default", "--device", help="Device profile: a built-in name or a JSON file."),
-    emit: str = typer.Option("schedule", "--emit", help="What to print: ir, stim, qasm2, schedule or json."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write it here instead of stdout."),
-    svg: Optional[Path] = typer.Option(None, "--svg", help="Also draw the sites and Rydberg stages as SVG."),
-    noise: bool = typer.Option(False, "--noise/--no-noise", help="Insert the device noise model (ir/stim output)."),
+    file: str = typer.Argument(..., help=FILE_HELP, show_default=False),
+    device: str = typer.Option(DEFAULT_DEVICE, "--device", help=DEVICE_HELP),
+    emit: str = typer.Option("schedule", "--emit", callback=check_choice("emit", ("ir", "stim", "qasm2",
+                                                                                   "schedule", "json")),
+                             help="What to print: schedule, ir, stim, qasm2 or json."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", callback=check_output,
+                                          help="Write it here instead of stdout."),
+    svg: Optional[Path] = typer.Option(None, "--svg", callback=check_output,
+                                       help="Also draw the sites and Rydberg stages as SVG."),
+    noise: Optional[bool] = typer.Option(None, "--noise/--no-noise", help=NOISE_HELP, show_default=False),
+    seed: Optional[int] = typer.Option(None, "--seed", callback=check_seed, help=SEED_HELP, show_default=False),
+    pass_option: List[str] = typer.Option([], "--pass-option", "-P", help=PASS_OPTION_HELP, show_default=False),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object: the same as --emit json."),
 ) -> None:
     """Compile FILE for a device: native gates, placement, routing, schedule."""
-    from navm.commands.compile import compile_command
+    from navm.commands.compile import CompileRequest, compile_command
+    from navm.pipeline import compile_passes
 
-    compile_command(file, device=device, emit="json" if json_output else emit, output=output, svg=svg,
-                    noise=noise, console=out_console)
+    compile_passes(seed=seed, options=pass_option)  # bad pass options fail before any work
+    req = CompileRequest(file, device, "json" if json_output else emit, output, svg, noise_mode(noise), seed,
+                         tuple(pass_option))
+    compile_command(req, console=out_console, progress=_progress(json_output or emit != "schedule"))
 
 
 @app.command()
 def run(
-    file: str = typer.Argument(..., help="A .qbc, .sigma.json, .qasm or IR-text file, or module.py:kernel (bloqade).", show_default=False),
-    device: str = typer.Option("default", "--device", help="Device profile: a built-in name or a JSON file."),
-    backend: str = typer.Option("statevector", "--backend", help="statevector or stim."),
-    shots: int = typer.Option(1024, "--shots", min=1, help="Number of shots."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same counts)."),
-    noise: bool = typer.Option(False, "--noise/--no-noise", help="Simulate with the device's noise model."),
+    file: str = typer.Argument(..., help=FILE_HELP, show_default=False),
+    device: str = typer.Option(DEFAULT_DEVICE, "--device", help=DEVICE_HELP),
+    backend: str = typer.Option("statevector", "--backend", callback=check_choice("backend", ("statevector", "stim")),
+                                help="statevector or stim."),
+    shots: int = typer.Option(1024, "--shots", callback=check_shots, help="Number of shots."),
+    seed: int = typer.Option(0, "--seed", callback=check_seed, help="Sampling seed (same seed, same counts)."),
+    noise: Optional[bool] = typer.Option(None, "--noise/--no-noise", help=NOISE_HELP, show_default=False),
+    observable: List[str] = typer.Option([], "--observable", callback=check_observables, show_default=False,
+                                         help="A Pauli string over the program's qubits, qubit 0 leftmost "
+                                              "(e.g. ZZI): print its expectation value. Repeatable."),
+    pass_option: List[str] = typer.Option([], "--pass-option", "-P", help=PASS_OPTION_HELP, show_default=False),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object (see docs/cli.md)."),
     detectors: bool = typer.Option(False, "--detectors", help="stim: sample detectors and observables too."),
     dem: bool = typer.Option(False, "--dem", help="stim: print the detector error model."),
 ) -> None:
     """Compile FILE for a device and run it on a simulator; print counts."""
-    from navm.commands.run import run_command
+    from navm.commands.run import RunRequest, check_request, run_command
+    from navm.pipeline import compile_passes
 
-    run_command(file, device=device, backend=backend, shots=shots, seed=seed, noise=noise,
-                json_output=json_output, detectors=detectors, dem=dem, console=out_console)
+    req = RunRequest(file, device, backend, shots, seed, noise_mode(noise), tuple(observable), detectors, dem,
+                     None, tuple(pass_option))
+    check_request(req)
+    compile_passes(options=pass_option)
+    run_command(req, json_output=json_output, console=out_console, progress=_progress(json_output))
 
 
-app.add_typer(routes_app, name="routes")
+@app.command("exec")
+def exec_(
+    file: str = typer.Argument(..., help="A QBC program (.qbc).", show_default=False),
+    engine: str = typer.Option("compiled", "--engine", callback=check_choice("engine", ("compiled", "reference")),
+                               help="compiled (native code) or reference (the interpreter)."),
+    max_steps: Optional[int] = typer.Option(None, "--max-steps", callback=check_seed, show_default=False,
+                                            help="Trap after this many instructions."),
+    region: List[str] = typer.Option([], "--region", show_default=False,
+                                     help="Print memory: BASE,ENTRY_BYTES,COUNT[,NAME:int|float...], "
+                                          "e.g. 0x1000,16,4,node:int,sigma:float. Repeatable."),
+    limit: int = typer.Option(20, "--limit", callback=check_seed, help="Region entries shown per table."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Run a classical QBC program on the VM; print its registers and, with --region, memory."""
+    from navm.commands.exec import exec_command, parse_region
+
+    specs = [parse_region(text) for text in region]
+    exec_command(file, engine=engine, max_steps=max_steps, regions=specs, limit=limit, json_output=json_output,
+                 console=out_console, progress=_progress(json_output))
 
 
 @app.command()
-def passes() -> None:
-    """List the registered passes with their options."""
-    from xdsl.passes import get_pass_option_infos
+def passes(json_output: bool = typer.Option(False, "--json", help="Print one JSON array.")) -> None:
+    """List the passes: what each does, and its options as -p writes them."""
+    from navm.commands.passes import passes_command
 
-    from navm.passes import PASSES
+    passes_command(json_output=json_output, console=out_console)
 
-    for name in sorted(PASSES):
-        cls = PASSES[name]()
-        options = ", ".join(f"{o.name}={o.default_value}" for o in get_pass_option_infos(cls))
-        doc = (cls.__doc__ or "").strip().splitlines()[0]
-        typer.echo(f"{name}" + (f"{{{options}}}" if options else "") + (f"  {doc}" if doc else ""))
+
+app.add_typer(devices_app, name="devices")
+app.add_typer(routes_app, name="routes")
+
+
+def _usage_error(err) -> str:
+    """A click usage error in navm's style: `error: --shots: …` and where to read more."""
+    param = getattr(err, "param", None)
+    hint = getattr(err, "param_hint", None)
+    name = None
+    if param is not None:
+        name = "/".join(o for o in getattr(param, "opts", []) if o.startswith("--")) or param.name.upper()
+    elif isinstance(hint, str):
+        name = hint.strip("'\"")
+    from typer._click.exceptions import BadParameter, MissingParameter
+
+    message = err.message if isinstance(err, BadParameter) and err.message else err.format_message()
+    if isinstance(err, MissingParameter) and param is not None:
+        kind = "argument" if not getattr(param, "opts", [""])[0].startswith("-") else "option"
+        message, name = f"missing {kind} {name if kind == 'option' else param.name.upper()}", None
+    if "valid integer" in message:
+        message = "expects a whole number"
+    message = message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
+    ctx = getattr(err, "ctx", None)
+    command = ctx.command_path if ctx is not None else "navm"
+    text = f"error: {name}: {message}" if name else f"error: {message}"
+    return f"{text}\n  note: see `{command} --help`"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, mapping errors to exit statuses.
+    """Entry point: run the app, mapping errors to exit statuses."""
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+    from typer.exceptions import Abort, Exit
 
-    Typer's standalone mode handles help and usage errors (printing them and
-    exiting with 2); navm's own errors and internal errors are handled here.
-    """
     try:
-        app(args=argv, prog_name="navm", standalone_mode=True)
+        result = app(args=argv, prog_name="navm", standalone_mode=False)
+    except NoArgsIsHelpError as err:  # `navm` alone: the help, and the usage-error status
+        if err.ctx is not None:
+            out_console.print(err.ctx.get_help(), markup=False)
+        return EXIT_USER_ERROR
+    except UsageError as err:
+        err_console.print(_usage_error(err), markup=False)
+        return EXIT_USER_ERROR
+    except Exit as done:
+        return done.exit_code
+    except Abort:
+        err_console.print("aborted", markup=False)
+        return 130
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except NavmError as err:
         err_console.print(err.render(), markup=False)
         return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        err_console.print("interrupted", markup=False)
+        return 130
     except Exception as err:
         if os.environ.get("NAVM_DEBUG"):
             raise
@@ -125,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             markup=False,
         )
         return EXIT_INTERNAL_ERROR
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":

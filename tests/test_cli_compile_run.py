@@ -66,7 +66,8 @@ def test_run_qft_reads_out_k(capsys):
 def test_run_with_noise_shows_errors(capsys):
     result = run_json("run", "examples/qbc/bell.qbc", "--device", "test-small", "--noise", "--shots", "300",
                       capsys=capsys)
-    assert result["noise"] is True and sum(result["counts"].values()) == 300
+    assert result["noise"]["mode"] == "device" and result["noise"]["device_channels"]["readout_flip"] == 2
+    assert result["noise"]["program_channels"] == {} and sum(result["counts"].values()) == 300
     assert set(result["counts"]) - {"00", "11"}, "test-small's noise (1% preparation, 1.5% readout) shows"
     clean = run_json("run", "examples/qbc/bell.qbc", "--device", "test-small", "--shots", "300", capsys=capsys)
     assert set(clean["counts"]) <= {"00", "11"}
@@ -86,9 +87,9 @@ def test_run_stim_with_detectors_and_dem(capsys):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["run", "examples/ghz.qbc", "--backend", "gpu"], "--backend must be one of statevector, stim"),
+        (["run", "examples/ghz.qbc", "--backend", "gpu"], "error: --backend: must be one of statevector, stim, not 'gpu'"),
         (["run", "examples/ghz.qbc", "--detectors"], "--detectors and --dem need --backend stim"),
-        (["compile", "examples/ghz.qbc", "--emit", "pdf"], "--emit must be one of"),
+        (["compile", "examples/ghz.qbc", "--emit", "pdf"], "error: --emit: must be one of ir, stim, qasm2, schedule, json, not 'pdf'"),
         (["run", "examples/qft.sigma.json", "--backend", "stim"], "stim needs a Clifford circuit"),
         (["compile", "examples/ghz.qbc", "--device", "nope"], "error:"),
     ],

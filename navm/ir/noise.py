@@ -10,11 +10,19 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+import numpy as np
 from xdsl.ir import Dialect
 
-from navm.ir.gates import GATES
+from navm.ir.gates import GATES, OPCODE
 
 NOISE_CHANNELS: tuple[str, ...] = tuple(g.name for g in GATES if g.kind == "noise")
+NOISE_OPCODES = np.array([OPCODE[name] for name in NOISE_CHANNELS], dtype=np.int16)
+
+
+def channel_counts(opcodes: np.ndarray) -> dict[str, int]:
+    """How many channels of each kind a table's `opcode` column holds (kinds with none left out)."""
+    counts = np.bincount(np.asarray(opcodes, dtype=np.intp), minlength=len(GATES))
+    return {name: int(counts[OPCODE[name]]) for name in NOISE_CHANNELS if counts[OPCODE[name]]}
 
 
 def channel_error(name: str, params: Sequence[float]) -> str | None:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from xdsl.passes import ModulePass, PassPipeline
-from xdsl.utils.exceptions import ArgSpecParseError
-
-from navm.diagnostics import NavmError
+from xdsl.passes import ModulePass
 
 
 def _blockade_check():
@@ -58,6 +55,12 @@ def _schedule():
     return Schedule
 
 
+def _strip_noise():
+    from navm.passes.strip_noise import StripNoise
+
+    return StripNoise
+
+
 def _unroll():
     from navm.passes.unroll import Unroll
 
@@ -73,22 +76,14 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "place": _place,
     "route": _route,
     "schedule": _schedule,
+    "strip-noise": _strip_noise,
     "unroll": _unroll,
 }
 
 
-def parse_pipeline(spec: str) -> list[ModulePass]:
-    """`"unroll,migrate-isa{to=1.1}"` → pass instances; a bad spec is a NavmError."""
-    if not spec.strip():
-        return []
-    try:
-        return list(PassPipeline.parse_spec(PASSES, spec).passes)
-    except NavmError:
-        raise
-    except (Exception, ArgSpecParseError) as err:  # xDSL's spec errors vary (one is a BaseException)
-        lines = [ln.strip() for ln in str(err).strip().splitlines() if ln.strip() and ln.strip() != "^"]
-        message = lines[-1] if lines else type(err).__name__
-        raise NavmError(
-            f"invalid pass pipeline '{spec}': {message}",
-            notes=(f"available passes: {', '.join(sorted(PASSES))}",),
-        ) from None
+def parse_pipeline(spec: str, *, origin: str = "-p") -> list[ModulePass]:
+    """`"unroll,place{seed=7,override=true}"` → pass instances; a bad spec is a NavmError
+    at its column (navm.passes.spec)."""
+    from navm.passes.spec import parse_pipeline_spec
+
+    return parse_pipeline_spec(spec, PASSES, origin=origin)

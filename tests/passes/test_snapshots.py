@@ -13,7 +13,7 @@ PIPELINES = {
     "bell.qbc": "unroll,canonicalize,migrate-isa{to=1.1}",
     "loop_qubits.qbc": "unroll,canonicalize,migrate-isa{to=1.1}",
     "calls.qbc": "unroll,canonicalize",
-    "noise.qbc": "unroll,canonicalize",
+    "noise.qbc": "unroll,canonicalize,strip-noise",
     "sites.qbc": "unroll,canonicalize,migrate-isa{to=1.0}",
     "cancel.qbc": "unroll,canonicalize",
     "macros.sigma.json": "unroll,canonicalize,migrate-isa{to=1.0}",

@@ -103,8 +103,14 @@ def schedule_report(module: ModuleOp) -> ScheduleReport:
     )
 
 
-def render_table(report: ScheduleReport, console) -> None:
-    """A person-readable schedule: summary, then one line per Rydberg stage."""
+STAGE_ROWS = 40
+"""Stages listed in the terminal table; `--emit json` lists them all."""
+PAIRS_SHOWN = 6
+
+
+def render_table(report: ScheduleReport, console, *, noise: str | None = None) -> None:
+    """A person-readable schedule: summary, then one line per Rydberg stage (the first STAGE_ROWS;
+    a last line says how many are hidden)."""
     from rich.table import Table
 
     summary = Table(title=f"schedule on {report.device or 'no device'} (ISA {report.isa_version})", show_header=False)
@@ -117,13 +123,24 @@ def render_table(report: ScheduleReport, console) -> None:
     summary.add_row("swaps added", str(report.swaps_added))
     summary.add_row("spectator atoms", str(report.spectators))
     summary.add_row("fidelity estimate", f"{report.fidelity_estimate:.6f}")
+    if noise is not None:
+        summary.add_row("noise", noise)
     console.print(summary)
+    if not report.stages:
+        console.print("no Rydberg stages: the circuit has no two-qubit gates")
+        return
     stages = Table(title="Rydberg stages")
     stages.add_column("stage", justify="right")
     stages.add_column("start µs", justify="right")
     stages.add_column("CZs", justify="right")
     stages.add_column("pairs (qubit→site)")
-    for s in report.stages:
-        pairs = ", ".join(f"q{a}–q{b} ({report.placement[a]}–{report.placement[b]})" for a, b in s.gates[:6])
-        stages.add_row(str(s.index), f"{s.start_us:.3f}", str(len(s.gates)), pairs + (" …" if len(s.gates) > 6 else ""))
+    for s in report.stages[:STAGE_ROWS]:
+        pairs = ", ".join(f"q{a}–q{b} ({report.placement[a]}–{report.placement[b]})"
+                          for a, b in s.gates[:PAIRS_SHOWN])
+        more = len(s.gates) - PAIRS_SHOWN
+        stages.add_row(str(s.index), f"{s.start_us:.3f}", str(len(s.gates)),
+                       pairs + (f" … and {more} more" if more > 0 else ""))
+    hidden = len(report.stages) - STAGE_ROWS
+    if hidden > 0:
+        stages.add_row("…", "", "", f"{hidden} more stages (--emit json lists every stage)", style="dim")
     console.print(stages)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import jax
@@ -12,10 +12,11 @@ from navm.backends.statevector import sampling, trajectories
 from navm.backends.statevector.evolve import evolve
 from navm.backends.statevector.observables import expectation, parse_pauli
 from navm.backends.statevector.program import Collapse, Program, read_table
-from navm.backends.counts import counts_of
+from navm.backends.counts import CountAccumulator, chunk_shots
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable
 from navm.ir.gates import OPCODE
+from navm.progress import NO_PROGRESS, Progress, task
 
 MAX_QUBITS = 30
 DTYPES = ("complex64", "complex128")
@@ -30,11 +31,12 @@ class StatevectorResult:
     record 0 leftmost. `record_names[r]` is record r's result name.
     `method` is "sampled" (shots drawn from one final state) or "trajectories".
     `lost[s, q]` says whether qubit q's atom was lost by the end of shot s.
+    `records` and `lost` are None when the run kept counts only (`keep_records=False`).
     """
 
     counts: dict[str, int]
     shots: int
-    records: np.ndarray
+    records: np.ndarray | None
     state: np.ndarray | None = None
     expectations: dict[str, float] = field(default_factory=dict)
     record_names: tuple[str, ...] = ()
@@ -54,14 +56,19 @@ def simulate(
     observables: Iterable[str] = (),
     batch: int | None = None,
     initial_state: np.ndarray | None = None,
+    keep_records: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> StatevectorResult:
     """Run `table` on `num_qubits` qubits starting from |0…0> (or `initial_state`).
 
-    Noise rows are applied when `noise` is true and ignored otherwise. The
-    final state is returned (`return_state`) when the run has one: no channel
-    acting on the state, no reset, no mid-circuit measurement. `observables`
-    are Pauli strings evaluated on the noiseless state before the terminal
-    measurements. `batch` overrides the number of trajectories run together.
+    Noise rows are applied when `noise` is true (the default) and ignored
+    otherwise. The final state is returned (`return_state`) when the run has
+    one: no channel acting on the state, no reset, no mid-circuit measurement.
+    `observables` are Pauli strings evaluated on the noiseless state before the
+    terminal measurements. `batch` overrides the number of trajectories run
+    together. Shots are drawn and counted in bounded chunks; with
+    `keep_records=False` only the counts are kept (`records` and `lost` are
+    None), so any number of shots runs in bounded memory.
     """
     _check_int("shots", shots, 0)
     _check_int("seed", seed, 0)
@@ -73,18 +80,33 @@ def simulate(
         prog = read_table(table, num_qubits, noise=noise)
         psi0 = _initial(initial_state, num_qubits, n, np_dtype)
         root = jax.random.key(seed)
-        result = StatevectorResult({}, shots, np.zeros((0, prog.n_records), np.uint8),
-                                   record_names=_record_names(table))
+        result = StatevectorResult({}, shots, None, record_names=_record_names(table))
+        counts = CountAccumulator(prog.n_records)
+        kept: list[np.ndarray] = []
+        lost: list[np.ndarray] = []
         psi = None
-        if prog.needs_trajectories:
-            outcome = trajectories.run(prog, psi0, n, shots, jax.random.fold_in(root, 1), batch)
-            result.records, result.lost, result.method = outcome.records, outcome.lost[:, :num_qubits], \
-                "trajectories"
-        else:
-            psi = evolve(prog.unitaries(), psi0, n)
-            result.records = _sample(psi, prog, n, shots, root, np_dtype)
-            if return_state:
-                result.state = _register_part(np.asarray(psi), num_qubits, n)
+        with task(progress, "trajectories" if prog.needs_trajectories else "sampling", shots) as bar:
+            if prog.needs_trajectories:
+                result.method = "trajectories"
+                for part in trajectories.batches(prog, psi0, n, shots, jax.random.fold_in(root, 1), batch):
+                    counts.add(part.records)
+                    if keep_records:
+                        kept.append(part.records)
+                        lost.append(part.lost[:, :num_qubits])
+                    bar.advance(len(part.records))
+            else:
+                psi = evolve(prog.unitaries(), psi0, n)
+                for part in _sample(psi, prog, n, shots, root, np_dtype):
+                    counts.add(part)
+                    if keep_records:
+                        kept.append(part)
+                    bar.advance(len(part))
+                if return_state:
+                    result.state = _register_part(np.asarray(psi), num_qubits, n)
+        if keep_records:
+            result.records = np.concatenate(kept) if kept else np.zeros((0, prog.n_records), np.uint8)
+            if prog.needs_trajectories:
+                result.lost = np.concatenate(lost) if lost else np.zeros((0, num_qubits), bool)
         if paulis:
             if psi is None:
                 psi = evolve(_noiseless(table, num_qubits, "expectation values need").unitaries(), psi0, n)
@@ -92,16 +114,20 @@ def simulate(
             result.expectations = {
                 text: float(expectation(psi, x << shift, z << shift, ny, n=n)) for text, (x, z, ny) in paulis
             }
-    result.counts = counts_of(result.records)
+    result.counts = counts.counts()
     return result
 
 
-def _sample(psi, prog: Program, n: int, shots: int, root, dtype: np.dtype) -> np.ndarray:
-    """Records of `shots` shots drawn from the final state, readout flips applied."""
-    indices = sampling.sample_indices(psi, n, shots, jax.random.fold_in(root, 2))
-    records = sampling.bits_of(indices, prog.record_qubits, n)
+def _sample(psi, prog: Program, n: int, shots: int, root, dtype: np.dtype) -> Iterator[np.ndarray]:
+    """Records of `shots` shots drawn from the final state, readout flips applied, a chunk at a time."""
     real = np.finfo(dtype).dtype
-    return sampling.flip_records(records, np.asarray(prog.record_flips), jax.random.fold_in(root, 3), real)
+    flips = np.asarray(prog.record_flips)
+    first = 0
+    per_chunk = chunk_shots(prog.n_records, sampling.SHOT_CHUNK)
+    for indices in sampling.index_chunks(psi, n, shots, jax.random.fold_in(root, 2), per_chunk):
+        records = sampling.bits_of(indices, prog.record_qubits, n)
+        yield sampling.flip_records(records, flips, jax.random.fold_in(root, 3), real, first)
+        first += len(indices)
 
 
 def final_state(

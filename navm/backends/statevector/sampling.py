@@ -10,6 +10,7 @@ the jitted programs do not depend on the shot count.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
 
 import jax
@@ -63,23 +64,34 @@ def draw(rows, tops, u, *, n: int):
 
 def sample_indices(psi, n: int, shots: int, key) -> np.ndarray:
     """`shots` basis-state indices drawn from |psi|² (qubit 0 = most significant bit)."""
+    parts = list(index_chunks(psi, n, shots, key, shots))
+    return np.concatenate(parts) if parts else np.zeros(0, np.int32)
+
+
+def index_chunks(psi, n: int, shots: int, key, per_chunk: int) -> Iterator[np.ndarray]:
+    """The indices of `sample_indices`, about `per_chunk` (rounded to SHOT_CHUNK) at a time."""
     rows, tops = cumulative(psi, n=n)
-    parts = [draw(rows, tops, uniform_block(key, c, dtype=tops.dtype), n=n)
-             for c in range(-(-shots // SHOT_CHUNK))]
-    return np.concatenate([np.asarray(p) for p in parts])[:shots] if parts else np.zeros(0, np.int32)
+    blocks = -(-shots // SHOT_CHUNK)
+    step = max(1, per_chunk // SHOT_CHUNK)
+    for first in range(0, blocks, step):
+        parts = [np.asarray(draw(rows, tops, uniform_block(key, c, dtype=tops.dtype), n=n))
+                 for c in range(first, min(first + step, blocks))]
+        yield np.concatenate(parts)[: shots - first * SHOT_CHUNK]
 
 
-def flip_records(records: np.ndarray, flip_p: np.ndarray, key, real) -> np.ndarray:
-    """Records with readout errors applied; `flip_p` holds one probability per record.
-    Shot chunk c, records 8g…8g+7 use uniform_block(key, c · groups + g)."""
+def flip_records(records: np.ndarray, flip_p: np.ndarray, key, real, first_shot: int = 0) -> np.ndarray:
+    """Records with readout errors applied; `flip_p` holds one probability per record. Shot chunk c
+    (shots from c · SHOT_CHUNK), records 8g…8g+7 use uniform_block(key, c · groups + g); `records`
+    starts at shot `first_shot`, a multiple of SHOT_CHUNK."""
     shots, r = records.shape
     if shots == 0 or r == 0 or not np.any(flip_p > 0):
         return records
     groups = -(-r // BLOCK_WIDTH)
-    chunks = -(-shots // SHOT_CHUNK)
+    first = first_shot // SHOT_CHUNK
+    chunks = range(first, first + -(-shots // SHOT_CHUNK))
     u = np.concatenate([
         np.concatenate([np.asarray(uniform_block(key, c * groups + g, dtype=real)) for g in range(groups)], axis=1)
-        for c in range(chunks)
+        for c in chunks
     ])
     return records ^ (u[:shots, :r] < np.asarray(flip_p, real)[None, :]).astype(np.uint8)
 

@@ -8,6 +8,7 @@ whatever the batch size.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import jax
@@ -45,12 +46,19 @@ def batch_size(n: int, itemsize: int, shots: int, batch: int | None) -> int:
 
 
 def run(prog: Program, psi0: np.ndarray, n: int, shots: int, key, batch: int | None) -> TrajectoryOutcome:
+    parts = list(batches(prog, psi0, n, shots, key, batch))
+    if not parts:
+        return TrajectoryOutcome(np.zeros((0, prog.n_records), np.uint8), np.zeros((0, n), bool))
+    return TrajectoryOutcome(np.concatenate([p.records for p in parts]), np.concatenate([p.lost for p in parts]))
+
+
+def batches(prog: Program, psi0: np.ndarray, n: int, shots: int, key, batch: int | None) -> Iterator[TrajectoryOutcome]:
+    """The outcomes of `run`, one batch of trajectories at a time (memory stays bounded by the batch)."""
     variants = 4 if prog.has_loss else 1
     chunks = pack(fuse(prog.events, n, variants=variants), psi0.dtype, variants=variants)
     device_ops = [jax.device_put(c.arrays) for c in chunks]
     real = np.finfo(psi0.dtype).dtype
     size = batch_size(n, psi0.dtype.itemsize, shots, batch)
-    records, lost = [], []
     for first in range(0, shots, size):
         psi = jnp.broadcast_to(jnp.asarray(psi0)[:, None], (psi0.size, size))
         flags = jnp.zeros((size, n), bool)
@@ -61,9 +69,5 @@ def run(prog: Program, psi0: np.ndarray, n: int, shots: int, key, batch: int | N
             if len(chunk.record_columns):
                 parts.append(out[chunk.record_columns])
         take = min(size, shots - first)
-        records.append(np.concatenate([np.asarray(p) for p in parts]).T[:take] if parts
-                       else np.zeros((take, 0), np.uint8))
-        lost.append(np.asarray(flags)[:take])
-    if not records:
-        return TrajectoryOutcome(np.zeros((0, prog.n_records), np.uint8), np.zeros((0, n), bool))
-    return TrajectoryOutcome(np.concatenate(records), np.concatenate(lost))
+        yield TrajectoryOutcome(np.concatenate([np.asarray(p) for p in parts]).T[:take] if parts
+                                else np.zeros((take, 0), np.uint8), np.asarray(flags)[:take])

@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 import stim
 
+from navm.backends.counts import CountAccumulator, chunk_shots
 from navm.diagnostics import NavmError
+from navm.progress import NO_PROGRESS, Progress, task
 
 _HERALDED = frozenset({"HERALDED_ERASE", "HERALDED_PAULI_CHANNEL_1"})
 
@@ -31,9 +33,29 @@ def herald_columns(circuit: stim.Circuit) -> list[int]:
 def sample(circuit: stim.Circuit, shots: int, seed: int | None = None) -> np.ndarray:
     """(shots, records) bools: the measurement records, in navm's record order."""
     raw = circuit.compile_sampler(seed=seed).sample(shots)
-    text = str(circuit)
-    heralds = herald_columns(circuit) if any(g in text for g in _HERALDED) else []
+    heralds = _heralds(circuit)
     return np.delete(raw, heralds, axis=1) if heralds else raw
+
+
+def count_samples(circuit: stim.Circuit, shots: int, seed: int | None = None, *,
+                  progress: Progress = NO_PROGRESS) -> dict[str, int]:
+    """{bitstring: count} of `shots` shots, sampled and counted in bounded chunks (any shot count
+    runs in bounded memory); the same seed and shot count give the same counts."""
+    sampler = circuit.compile_sampler(seed=seed)
+    heralds = _heralds(circuit)
+    counts = CountAccumulator(circuit.num_measurements - len(heralds))
+    per_chunk = chunk_shots(circuit.num_measurements, 256)
+    with task(progress, "sampling (stim)", shots) as bar:
+        for first in range(0, shots, per_chunk):
+            raw = sampler.sample(min(per_chunk, shots - first))
+            counts.add(np.delete(raw, heralds, axis=1) if heralds else raw)
+            bar.advance(len(raw))
+    return counts.counts()
+
+
+def _heralds(circuit: stim.Circuit) -> list[int]:
+    text = str(circuit)
+    return herald_columns(circuit) if any(g in text for g in _HERALDED) else []
 
 
 def sample_detectors(circuit: stim.Circuit, shots: int, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -12,10 +12,11 @@ from navm.runtime.devices.profile import (
     builtin_profiles,
     load_profile,
     parse_profile,
+    profile_document,
     profile_schema,
 )
 
 __all__ = [
     "DeviceGates", "DeviceProfile", "GateChannel", "IdleNoise", "NoiseModel", "Site", "SpamNoise",
-    "builtin_profiles", "load_profile", "parse_profile", "profile_schema",
+    "builtin_profiles", "load_profile", "parse_profile", "profile_document", "profile_schema",
 ]

@@ -355,6 +355,14 @@ def _load_file(path: Path, display: str, source: str | None) -> DeviceProfile:
     return profile
 
 
+def profile_document(name_or_path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The JSON document of a profile `load_profile` accepts (loads and checks it first)."""
+    profile = load_profile(name_or_path)
+    path = _builtin_path(profile.source.removeprefix(BUILTIN_PREFIX)) \
+        if profile.source.startswith(BUILTIN_PREFIX) else Path(profile.source)
+    return json.loads(_read_text(path, os.fspath(name_or_path)))
+
+
 def load_profile(name_or_path: str | os.PathLike[str]) -> DeviceProfile:
     """A built-in profile by name ("default", "builtin:default") or a profile file by path.
 

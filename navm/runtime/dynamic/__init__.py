@@ -11,7 +11,9 @@ from navm.runtime.dynamic.run import (
     DEFAULT_ENGINE,
     DEFAULT_MAX_STEPS,
     METHODS,
+    program_channels,
     run_dynamic,
 )
 
-__all__ = ["DEFAULT_ENGINE", "DEFAULT_MAX_STEPS", "METHODS", "DynamicResult", "StatevectorHandler", "run_dynamic"]
+__all__ = ["DEFAULT_ENGINE", "DEFAULT_MAX_STEPS", "METHODS", "DynamicResult", "StatevectorHandler",
+           "program_channels", "run_dynamic"]

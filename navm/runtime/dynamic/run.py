@@ -101,3 +101,17 @@ def _by_branches(module, shots, seed, engine, max_steps, noise, max_qubits):
 def _check_int(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
         raise NavmError(f"{name} must be an integer >= 0, got {value!r}")
+
+
+def program_channels(module: ModuleOp) -> dict[str, int]:
+    """The noise instructions a `qbc` program writes, by channel (each counted once, however often it runs)."""
+    from navm.ir.gates import KIND, QBC_MNEMONIC_TO_GATE
+    from navm.ir.qbc import QbcInstruction
+
+    counts: dict[str, int] = {}
+    for op in module.body.block.ops:
+        if isinstance(op, QbcInstruction):
+            gate = QBC_MNEMONIC_TO_GATE.get(op.mnemonic)
+            if gate is not None and KIND[gate] == "noise":
+                counts[gate] = counts.get(gate, 0) + 1
+    return dict(sorted(counts.items()))

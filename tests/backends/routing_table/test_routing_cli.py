@@ -141,7 +141,7 @@ def test_user_errors_exit_2(args, message, tmp_path, monkeypatch, capsys):
 
 def test_usage_errors_exit_2(capsys):
     rc, _, err = run_cli("routes", "show", capsys=capsys)
-    assert rc == 2 and "Missing argument" in err
+    assert rc == 2 and "error: missing argument FILE" in err
     rc, _, err = run_cli("routes", "frobnicate", capsys=capsys)
     assert rc == 2
 
