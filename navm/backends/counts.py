@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-CHUNK_BYTES = 1 << 25
+CHUNK_BYTES = 1 << 22
 """Record bytes (one byte per record per shot) a backend holds at once while counting."""
 
 

@@ -92,3 +92,18 @@ def test_sampling_resolves_small_amplitudes_in_a_large_register():
     ones = result.records.sum(0) / 2**16
     assert np.all(np.abs(ones - 0.5) < 0.02)
     assert len(result.counts) > 2**16 * 0.6  # ~63% of the states appear at least once
+
+
+def test_a_zero_uniform_never_draws_an_outcome_of_rounding_size():
+    """u = 0 (one float32 uniform in 2^23) once picked an entry of probability 1e-32: a Bell pair's "10"."""
+    import jax.numpy as jnp
+
+    from navm.backends.statevector import sampling
+
+    probs = np.array([0.5, 0.0, 1e-32, 0.5], np.float32)
+    rows, tops = sampling.cumulative(jnp.asarray(np.sqrt(probs).astype(np.complex64)), n=2)
+    u = jnp.zeros((sampling.SHOT_CHUNK, sampling.BLOCK_WIDTH), jnp.float32).at[:, 0].set(0.75)
+    drawn = np.asarray(sampling.draw(rows, tops, u, n=2))  # row 1 (entries 2, 3), column uniform 0
+    assert set(drawn.tolist()) == {3}
+    u_top = jnp.full((sampling.SHOT_CHUNK, sampling.BLOCK_WIDTH), 1 - 2.0**-23, jnp.float32)
+    assert set(np.asarray(sampling.draw(rows, tops, u_top, n=2)).tolist()) == {3}

@@ -51,8 +51,14 @@ def _search(cdf_at, size_bits: int, target):
 @partial(jax.jit, static_argnames=("n",))
 def draw(rows, tops, u, *, n: int):
     """SHOT_CHUNK basis-state indices drawn from the distribution `cumulative` describes,
-    using u[:, 0] for the row and u[:, 1] for the column."""
-    u = u.T
+    using u[:, 0] for the row and u[:, 1] for the column.
+
+    The uniforms lie on a grid of step eps (2^-23 for float32) starting at 0; u = 0 would
+    give a target of 0 and pick the first entry whose cumulative sum is above 0, however
+    small its probability (rounding leaves 1e-32 on basis states a Bell pair never
+    reaches: one shot in 2^23 read "10"). Each uniform is moved to the middle of its
+    grid cell, so a target is never 0 and every outcome keeps its probability to within eps/2."""
+    u = u.T + jnp.finfo(u.dtype).eps / 2
     a_bits, b_bits = n - n // 2, n // 2
     row = _search(lambda i: tops[i], a_bits, u[0] * tops[-1])
     row = jnp.minimum(row, 2**a_bits - 1)
