@@ -32,12 +32,9 @@ def language_of(path: str | Path) -> str:
 
 
 def read_source(path: str | Path) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NavmError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise NavmError(f"{path}: cannot read: {err}") from None
+    from navm.frontend.source_text import read_source_text
+
+    return read_source_text(path)
 
 
 def load_text(text: str, language: str, file: str = "<input>") -> ModuleOp:

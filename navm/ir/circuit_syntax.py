@@ -67,8 +67,9 @@ _NUM_RE = re.compile(rf"^{_NUM}$")
 _INT = re.compile(r"\d+")
 
 
-def parse_rows(text: str, on_error) -> GateTable:
-    """Parse the row lines of a circuit body. `on_error(msg, offset)` must raise."""
+def parse_rows(text: str, on_error, offsets: list[int] | None = None) -> GateTable:
+    """Parse the row lines of a circuit body. `on_error(msg, offset)` must raise. Each row's offset
+    in `text` is appended to `offsets` when given (diagnostics for rows without `loc(...)`)."""
     b = TableBuilder()
     offset = 0
     for line in text.split("\n"):
@@ -98,6 +99,8 @@ def parse_rows(text: str, on_error) -> GateTable:
             if g["file"] is not None:
                 loc = SourceLocation(_unescape(g["file"][1:-1]), int(g["line"]), int(g["col"]))
             b.add(code, qubits, params, result, loc, records, timing)
+            if offsets is not None:
+                offsets.append(offset + len(line) - len(line.lstrip()))
         offset += len(line) + 1
     return b.build()
 
@@ -122,7 +125,9 @@ def format_placement(p: Placement, with_locs: bool) -> str:
     return f"{p.kind} [" + ", ".join(items) + "]"
 
 
-def parse_placement(parser: AttrParser) -> Placement:
+def parse_placement(parser: AttrParser, positions: list[int] | None = None) -> Placement:
+    """`coords [...]` or `sites [...]`; each item's parser position is appended to `positions`
+    when given (diagnostics for declarations without `loc(...)`)."""
     kind = parser.parse_keyword_in(("coords", "sites"), "expected 'coords' or 'sites'")
 
     locs: list[SourceLocation | None] = []
@@ -138,6 +143,8 @@ def parse_placement(parser: AttrParser) -> Placement:
             return (x, float(parser.parse_number()))
 
     def item():
+        if positions is not None:
+            positions.append(parser.pos)
         v = value()
         locs.append(from_attr(parser.parse_optional_location()))
         return v
@@ -149,6 +156,12 @@ def parse_placement(parser: AttrParser) -> Placement:
         return Placement(len(items), sites=sites, decl_locs=decl_locs)
     coords = np.array([(math.nan, math.nan) if c is None else c for c in items], dtype=np.float64)
     return Placement(len(items), coords=coords.reshape(len(items), 2), decl_locs=decl_locs)
+
+
+def text_position(content: str, offset: int, file: str) -> SourceLocation:
+    """The 1-based line and column of `offset` in `content`."""
+    line = content.count("\n", 0, offset) + 1
+    return SourceLocation(file, line, offset - (content.rfind("\n", 0, offset) + 1) + 1)
 
 
 def closing_brace(content: str, start: int) -> int:

@@ -16,6 +16,7 @@ from navm.ir.noise import channel_error
 
 
 def verify_placement(p: Placement) -> None:
+    """Shapes, finiteness, and no two qubits in one place (an error at the second one's declaration)."""
     if p.coords is not None:
         c = p.coords
         if c.shape != (p.num_qubits, 2):
@@ -23,20 +24,28 @@ def verify_placement(p: Placement) -> None:
         placed = c[~np.isnan(c).any(axis=1)]
         if not np.isfinite(placed).all():
             raise VerifyException("qubit coordinates must be finite")
-        _no_duplicates(np.round(placed, 9).view([("x", float), ("y", float)]).ravel(), "coordinates")
+        keys = np.round(np.where(np.isnan(c), np.inf, c), 9).view([("x", float), ("y", float)]).ravel()
+        _no_duplicates(p, keys, ~np.isnan(c).any(axis=1), "coordinates")
     else:
         s = p.sites
         if s.shape != (p.num_qubits,):
             raise VerifyException("site array does not match the qubit count")
         if (s < -1).any():
             raise VerifyException("site ids must be non-negative")
-        _no_duplicates(s[s >= 0], "site")
+        _no_duplicates(p, s, s >= 0, "site")
 
 
-def _no_duplicates(values: np.ndarray, what: str) -> None:
-    uniq, counts = np.unique(values, return_counts=True)
+def _no_duplicates(p: Placement, keys: np.ndarray, placed: np.ndarray, what: str) -> None:
+    index = np.flatnonzero(placed)
+    uniq, first, counts = np.unique(keys[index], return_index=True, return_counts=True)
     if (counts > 1).any():
-        raise VerifyException(f"two qubits share the same {what}: {uniq[counts > 1][0]}")
+        value = uniq[counts > 1][0]
+        same = index[keys[index] == value]
+        a, b = int(same[0]), int(same[1])
+        shown = tuple(value.tolist()) if what == "coordinates" else int(value)
+        raise RowVerifyException(f"qubits q{a} and q{b} share the same {what}: {shown}", p.decl_loc(b),
+                                 notes=(f"q{a} is declared at {p.decl_loc(a)}",) if p.decl_loc(a) else (),
+                                 qubit=b)
 
 
 def verify_table(t: GateTable, num_qubits: int) -> None:
@@ -46,8 +55,10 @@ def verify_table(t: GateTable, num_qubits: int) -> None:
     if n and ((t.opcode < 0) | (t.opcode >= len(GATES))).any():
         raise VerifyException("gate table holds an unknown opcode")
     if len(t.qubits) and (t.qubits.min() < 0 or t.qubits.max() >= num_qubits):
-        bad = int(t.qubits[(t.qubits < 0) | (t.qubits >= num_qubits)][0])
-        raise VerifyException(f"qubit q{bad} is out of range for a {num_qubits}-qubit circuit")
+        position = int(np.flatnonzero((t.qubits < 0) | (t.qubits >= num_qubits))[0])
+        row = int(np.searchsorted(t.qubit_offsets, position, side="right") - 1)
+        raise _row_error(t, row, f"qubit q{int(t.qubits[position])} is out of range for a "
+                                 f"{num_qubits}-qubit circuit (q0 … q{num_qubits - 1})")
     if not np.isfinite(t.params).all():
         raise VerifyException("gate parameters must be finite")
     if (t.result >= len(t.result_names)).any() or (t.loc >= len(t.locs)).any():
@@ -124,13 +135,16 @@ def _verify_timing(t: GateTable) -> None:
 
 
 class RowVerifyException(VerifyException):
-    """A verifier failure in one table row; `loc` is that row's source position."""
+    """A verifier failure in one table row or qubit declaration; `loc` is its source position."""
 
-    def __init__(self, message: str, loc: SourceLocation | None) -> None:
+    def __init__(self, message: str, loc: SourceLocation | None, notes: tuple[str, ...] = (), *,
+                 row: int | None = None, qubit: int | None = None) -> None:
         super().__init__(message)
         self.loc = loc
+        self.notes = notes
+        self.row, self.qubit = row, qubit  # which row or qubit declaration, for IR-text positions
 
 
 def _row_error(t: GateTable, i: int, msg: str) -> RowVerifyException:
     loc = t.locs[t.loc[i]] if t.loc[i] >= 0 else None
-    return RowVerifyException(f"row {i}: {msg}", loc)
+    return RowVerifyException(f"row {i}: {msg}", loc, row=i)

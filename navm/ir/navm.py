@@ -29,6 +29,7 @@ from navm.ir.circuit_syntax import (
     format_rows,
     parse_placement,
     parse_rows,
+    text_position,
 )
 from navm.ir.circuit_table import GateTable, Placement
 from navm.ir.circuit_verify import RowVerifyException, verify_placement, verify_table
@@ -137,8 +138,26 @@ class CircuitOp(IRDLOperation):
             raise VerifyException(
                 f"ISA {version} places qubits by {expected}, but this circuit has {p.kind}"
             )
-        verify_placement(p)
-        verify_table(t, p.num_qubits)
+        try:
+            verify_placement(p)
+            verify_table(t, p.num_qubits)
+        except RowVerifyException as err:
+            if err.loc is None:
+                err.loc = self._parsed_position(err)
+            raise
+
+    def _parsed_position(self, err: RowVerifyException) -> SourceLocation | None:
+        """Where the failing row or declaration stands in the IR text this op was parsed from, if
+        the op still holds what was parsed (a pass may have replaced it since)."""
+        parsed = getattr(self, "_parsed_text", None)
+        if parsed is None:
+            return None
+        table, rows, placement, decls, content, file = parsed
+        if err.row is not None and table is self.gate_table and err.row < len(rows):
+            return text_position(content, rows[err.row], file)
+        if err.qubit is not None and placement is self.qubit_placement and err.qubit < len(decls):
+            return text_position(content, decls[err.qubit], file)
+        return None
 
     def print(self, printer: Printer) -> None:
         p = self.qubit_placement
@@ -154,7 +173,8 @@ class CircuitOp(IRDLOperation):
         parser.parse_keyword("qubits")
         count_pos = parser.pos
         count = parser.parse_integer(allow_boolean=False, allow_negative=False)
-        placement = parse_placement(parser)
+        decls: list[int] = []
+        placement = parse_placement(parser, decls)
         if placement.num_qubits != count:
             parser.raise_error(
                 f"circuit declares {count} qubits but places {placement.num_qubits}", count_pos
@@ -173,9 +193,12 @@ class CircuitOp(IRDLOperation):
             parser._resume_from(start + offset)
             parser.raise_error(msg)
 
-        table = parse_rows(content[start:end], fail)
+        rows: list[int] = []
+        table = parse_rows(content[start:end], fail, rows)
         parser._resume_from(end + 1)
-        return cls.build(table, placement)
+        op = cls.build(table, placement)
+        op._parsed_text = (table, [start + r for r in rows], placement, decls, content, lexer.input.name)
+        return op
 
 
 def _enclosing_isa_version(op: Operation) -> str:

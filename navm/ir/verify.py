@@ -37,7 +37,7 @@ def _verify_ops(module: ModuleOp) -> None:
         try:
             op.verify()
         except RowVerifyException as err:
-            raise NavmError(f"invalid {op.name}: {err}", err.loc or op_location(op)) from None
+            raise NavmError(f"invalid {op.name}: {err}", err.loc or op_location(op), notes=err.notes) from None
         except (VerifyException, DiagnosticException) as err:
             message = str(err).strip().splitlines()[0] if str(err).strip() else "verification failed"
             raise NavmError(f"invalid {op.name}: {message}", op_location(op)) from None

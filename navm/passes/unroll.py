@@ -22,7 +22,7 @@ from navm.ir.circuit_table import GateTable, Placement, Row, TableBuilder
 from navm.ir.gates import OPCODE
 from navm.ir.macros import MACROS, expand
 from navm.ir.navm import CircuitOp, isa_version
-from navm.ir.row_checks import check_row
+from navm.ir.row_checks import check_qubit, check_row
 from navm.ir.qbc import LabelOp, QbcInstruction
 from navm.ir.verify import ENTRY_ATTR
 from navm.passes.base import NavmPass
@@ -80,6 +80,7 @@ class _Recorder:
         self.measurements = 0
 
     def declare(self, qubit, coords, site, loc) -> None:
+        check_qubit(qubit, loc)
         if qubit in self.declared:
             first = self.declared[qubit][2]
             raise NavmError(f"qubit q{qubit} is declared twice", loc,
@@ -98,6 +99,7 @@ class _Recorder:
         self.table.add(code, qubits, params, None, loc)
 
     def measure(self, qubit, result, loc) -> object:
+        check_qubit(qubit, loc)
         self.max_qubit = max(self.max_qubit, qubit)
         self.table.add(OPCODE["measure"], (qubit,), (), result, loc)
         self.measurements += 1

@@ -300,11 +300,11 @@ def test_unreadable_files(tmp_path):
     main.write_text('.include "latin1.qbc"\n')
     with pytest.raises(NavmError) as info:
         parse_file(main)
-    assert info.value.message == f"{tmp_path / 'latin1.qbc'} is not UTF-8 text (byte 5)"
-    assert info.value.loc == SourceLocation(str(main), 1, 1)
+    assert info.value.message == "not UTF-8 text (byte 0xe9)"  # at the bad byte, in the included file
+    assert info.value.loc == SourceLocation(str(tmp_path / "latin1.qbc"), 1, 6)
     with pytest.raises(NavmError) as info:
         parse_file(tmp_path / "absent.qbc")
-    assert info.value.message == f"file not found: {tmp_path / 'absent.qbc'}"
+    assert info.value.message == f"{tmp_path / 'absent.qbc'}: no such file"
     assert info.value.loc is None
 
 

@@ -97,16 +97,35 @@ ROW_LOC = SourceLocation("c.sigma.json", 7, 9)
     ],
 )
 def test_circuit_rows(row, message):
-    expected_loc = None if "finite" in message or "out of range" in message else ROW_LOC
+    expected_loc = None if "finite" in message else ROW_LOC  # a row naming a qubit out of range: its row
     check(circuit([row]), message, loc=expected_loc)
 
 
 def test_placement_matches_isa_version_and_is_unique():
     sites = Placement(2, sites=np.array([3, 3]))
-    check(circuit([], sites, version="1.1"), "two qubits share the same site: 3", loc=None)
+    check(circuit([], sites, version="1.1"), "qubits q0 and q1 share the same site: 3", loc=None)
     check(circuit([], sites, version="1.0"), "ISA 1.0 places qubits by coords, but this circuit has sites", loc=None)
     coords = Placement(2, coords=np.array([[0.0, 1.0], [0.0, 1.0]]))
-    check(circuit([], coords), "two qubits share the same coordinates", loc=None)
+    check(circuit([], coords), "qubits q0 and q1 share the same coordinates", loc=None)
+
+
+def test_errors_found_by_the_verifier_point_at_the_ir_text():
+    """A row naming a qubit out of range, a row repeating a qubit, two qubits in one place: where the
+    IR text has no loc(...), the error points at the row or declaration in the text itself."""
+    text = ('builtin.module attributes {navm.isa_version = "1.1"} {\n'
+            '  navm.circuit qubits 2 sites [3, 5] {\n    h q0\n    cz q0, q7\n  }\n}\n')
+    cases = [(text, SourceLocation("x.mlir", 4, 5), "qubit q7 is out of range for a 2-qubit circuit (q0 … q1)"),
+             (text.replace("q0, q7", "q1, q1"), SourceLocation("x.mlir", 4, 5), "'cz' repeats a qubit"),
+             (text.replace("[3, 5]", "[3, 3]").replace("q7", "q1"), SourceLocation("x.mlir", 2, 35),
+              "qubits q0 and q1 share the same site: 3")]
+    for source, loc, message in cases:
+        with pytest.raises(NavmError) as err:
+            verify_module(parse_module(source, "x.mlir"))
+        assert err.value.loc == loc and message in err.value.message
+    with_locs = text.replace("q0, q7", 'q0, q7 loc("a.qbc":9:2)')
+    with pytest.raises(NavmError) as err:
+        verify_module(parse_module(with_locs, "x.mlir"))
+    assert err.value.loc == SourceLocation("a.qbc", 9, 2)  # the row's own source position
 
 
 def test_errors_in_ir_text_have_positions():

@@ -312,7 +312,7 @@ def test_not_utf8(tmp_path):
     with pytest.raises(NavmError) as info:
         load_profile(str(path))
     assert (info.value.message, info.value.loc.line, info.value.loc.column) == (
-        "device profile is not valid UTF-8", 2, 12)
+        "not UTF-8 text (byte 0xff)", 2, 12)
 
 
 def test_unknown_isa_version(tmp_path):

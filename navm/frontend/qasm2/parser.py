@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from importlib import resources
 
 from lark import Lark, Token, Transformer
@@ -213,9 +214,28 @@ def terminal_regex(name: str) -> str:
     return _lark().get_terminal(name).pattern.to_regexp()
 
 
+_VERSION_LINE = re.compile(r"(?:\s|//[^\n]*\n|/\*.*?\*/)*OPENQASM[ \t]+([0-9][0-9.]*)", re.S)
+
+
+def check_version_line(text: str, file: str) -> None:
+    """An OpenQASM 3 program is named as such at its version line, before the 2.0 grammar trips
+    over its first `qubit[2] q;`."""
+    match = _VERSION_LINE.match(text)
+    if match is None or match.group(1).split(".")[0] == "2":
+        return
+    start = match.start(1)
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    raise NavmError(f"OpenQASM {match.group(1)} is not supported: navm reads OpenQASM 2.0",
+                    SourceLocation(file, line, column),
+                    notes=("qiskit can convert a program that uses only OpenQASM 2 features: "
+                           "qiskit.qasm2.dumps(qiskit.qasm3.loads(text))",))
+
+
 def parse_source(text: str, file: str) -> ast.Source:
     """Parse one file's text (it is remembered for diagnostics)."""
     register_source(file, text)
+    check_version_line(text, file)
     previous = _BUILD.file, _BUILD.line_shift, _BUILD.column_shift
     _BUILD.file, _BUILD.line_shift, _BUILD.column_shift = file, 0, 0
     try:

@@ -26,6 +26,7 @@ from navm.frontend.qasm2.expressions import Expr, evaluate
 from navm.frontend.qasm2.library import Gate, TemplateRow
 from navm.frontend.qasm2.parser import parse_source
 from navm.frontend.qasm2.qelib1 import FILE as QELIB1_FILE
+from navm.frontend.source_text import read_source_text
 
 SUPPORTED_VERSIONS = ("2.0", "2")
 MAX_REGISTER_SIZE = 1 << 20
@@ -127,10 +128,7 @@ class Walker:
             raise NavmError(f"include cycle: '{inc.path}' is already being included", inc.path_loc)
         if len(self.files) >= MAX_INCLUDE_DEPTH:
             raise NavmError(f"includes nested more than {MAX_INCLUDE_DEPTH} deep", inc.path_loc)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise NavmError(f"cannot read '{inc.path}': {err}", inc.path_loc) from None
+        text = read_source_text(path, inc.path_loc)
         self.files.append(path)
         outer = self.file
         source = parse_source(text, _display_path(path))

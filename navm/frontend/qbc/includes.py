@@ -24,17 +24,10 @@ class SourceFile:
 
 
 def read_source(path: Path, loc: SourceLocation | None) -> str:
-    """A file's text as UTF-8; unreadable files are a `NavmError` at `loc`."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NavmError(f"file not found: {path}", loc) from None
-    except UnicodeDecodeError as exc:
-        raise NavmError(f"{path} is not UTF-8 text (byte {exc.start})", loc) from None
-    except OSError as exc:
-        raise NavmError(f"cannot read {path}: {exc.strerror or exc}", loc) from None
-    except ValueError:  # a NUL byte in the name
-        raise NavmError(f"cannot read {str(path)!r}: not a valid file name", loc) from None
+    """A file's text as UTF-8 (navm.frontend.source_text); unreadable files are a `NavmError` at `loc`."""
+    from navm.frontend.source_text import read_source_text
+
+    return read_source_text(path, loc)
 
 
 def resolve(written: str, includer: SourceFile, include_dirs: tuple[Path, ...],

@@ -45,19 +45,9 @@ def parse_sigma_text(text: str, file: str = "<input>") -> SigmaCircuit:
 
 def parse_sigma_file(path: str | Path) -> SigmaCircuit:
     """Read a σ document from disk (UTF-8, a leading BOM is ignored) and parse it."""
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise NavmError(f"cannot read σ document {name!r}: {e.strerror or e}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        before = data[: e.start].decode("utf-8", errors="replace")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
-        raise NavmError("the file is not valid UTF-8", SourceLocation(name, line, column)) from None
-    return parse_sigma_text(text, name)
+    from navm.frontend.source_text import read_source_text
+
+    return parse_sigma_text(read_source_text(path, what="σ document"), str(path))
 
 
 def _check_version(doc: JsonDocument) -> None:

@@ -325,17 +325,13 @@ def builtin_profiles() -> list[str]:
 
 
 def _read_text(path: Path, display: str) -> str:
+    from navm.frontend.source_text import decode_source
+
     try:
         data = path.read_bytes()
     except OSError as e:
         raise NavmError(f"cannot read device profile {display!r}: {e.strerror or e}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        before = data[: e.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise NavmError("device profile is not valid UTF-8", SourceLocation(display, line, column)) from None
+    return decode_source(data, display)
 
 
 def _load_file(path: Path, display: str, source: str | None) -> DeviceProfile:

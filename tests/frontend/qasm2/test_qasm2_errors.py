@@ -145,7 +145,7 @@ def test_error_renders_the_source_line_and_a_caret():
 def test_unsupported_version():
     err = error("OPENQASM 3.0;\nqubit q;\n")
     assert err.loc == SourceLocation("t.qasm", 1, 10)
-    assert err.message == "unsupported OpenQASM version 3.0; navm reads OpenQASM 2.0"
+    assert err.message == "OpenQASM 3.0 is not supported: navm reads OpenQASM 2.0"  # before `qubit q;` fails
 
 
 def test_version_header_comes_first():

@@ -71,7 +71,7 @@ def test_bad_arguments(kwargs, message):
 
 
 def test_missing_file_and_bad_source():
-    with pytest.raises(NavmError, match="file not found"):
+    with pytest.raises(NavmError, match="does/not/exist.qbc: no such file"):
         execute("does/not/exist.qbc")
     with pytest.raises(NavmError, match="unknown mnemonic|QFOO"):
         execute("QFOO r1\n")
