@@ -21,6 +21,7 @@ from typing import Any, Callable
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from navm.cache import lark_cache
 from navm.diagnostics import NavmError, SourceLocation
 
 _GRAMMAR = r"""
@@ -38,7 +39,7 @@ STRING: /"[^"]*"/ | /'[^']*'/
 
 @cache
 def _parser() -> Lark:
-    return Lark(_GRAMMAR, start="pipeline", parser="lalr", propagate_positions=True)
+    return Lark(_GRAMMAR, start="pipeline", parser="lalr", propagate_positions=True, cache=lark_cache("pass-spec"))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -33,6 +33,7 @@ from typing import Any
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
 
+from navm.cache import lark_cache
 from navm.diagnostics import NavmError, SourceLocation, register_source
 from navm.frontend.json_source.syntax_errors import STRICT_NUMBER, _explain, _location
 from navm.perf import gc_paused
@@ -193,7 +194,7 @@ def _parser(fast: bool) -> Lark:
     grammar = _grammar() + (_FAST_EXTRA if fast else "")
     brackets = {"LBRACE": _open_bracket, "LSQB": _open_bracket, "RBRACE": _close_bracket, "RSQB": _close_bracket}
     return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Builder(),
-                lexer_callbacks=brackets, maybe_placeholders=False)
+                lexer_callbacks=brackets, maybe_placeholders=False, cache=lark_cache(f"json{'-fast' if fast else ''}"))
 
 
 def _run_parser(text: str, fast: bool) -> tuple[Any, tuple]:

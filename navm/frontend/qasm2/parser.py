@@ -23,6 +23,7 @@ from importlib import resources
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
 
+from navm.cache import lark_cache
 from navm.diagnostics import NavmError, SourceLocation, register_source
 from navm.frontend.qasm2 import ast
 from navm.frontend.qasm2 import expressions as ex
@@ -206,7 +207,7 @@ def exact_int(digits: str) -> int:
 def _lark() -> Lark:
     grammar = resources.files("navm.frontend.qasm2").joinpath("grammar.lark").read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", lexer="contextual", transformer=_BUILD,
-                start=["start", "expr_only"], maybe_placeholders=True)
+                start=["start", "expr_only"], maybe_placeholders=True, cache=lark_cache("qasm2"))
 
 
 def terminal_regex(name: str) -> str:

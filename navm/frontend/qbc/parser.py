@@ -21,6 +21,7 @@ from pathlib import Path
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput
 
+from navm.cache import lark_cache
 from navm.diagnostics import NavmError, SourceLocation, register_source
 from navm.frontend.qbc import directives
 from navm.frontend.qbc.assembler import Assembler
@@ -63,7 +64,7 @@ class _Items(Transformer):
 @functools.cache
 def _lark() -> Lark:
     grammar = resources.files("navm.frontend.qbc").joinpath("grammar.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Items())
+    return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Items(), cache=lark_cache("qbc"))
 
 
 def scan(text: str, file: str) -> list[Token]:
