@@ -118,7 +118,7 @@ def _detector_rate(counts: dict[str, int], detectors: list[list[int]]) -> np.nda
 
 
 def _detectors(path: str) -> list[list[int]]:
-    from navm.commands.compile import the_circuit
+    from navm.api import the_circuit
     from navm.ir.gates import OPCODE
 
     module, _ = compile_program(load(ROOT / path), "default")

@@ -63,14 +63,12 @@ def test_output_into_a_missing_directory_or_onto_a_directory(here, capsys, optio
 
 
 def test_output_paths_are_checked_before_compiling(here, capsys, monkeypatch):
-    import navm.commands.compile
-    import navm.commands.run
+    import navm.api
 
     def never(*args, **kwargs):
         raise AssertionError("compiled before checking the options")
 
-    monkeypatch.setattr(navm.commands.compile, "compile_program", never)
-    monkeypatch.setattr(navm.commands.run, "compile_program", never)
+    monkeypatch.setattr(navm.api, "compile_program", never)
     Path("bell.qbc").write_text(BELL["qbc"])
     user_error("compile", "bell.qbc", "-o", "nowhere/x", capsys=capsys)
     for args in (["--seed", "-1"], ["--shots", "-5"], ["--seed", "12345678901234567890"], ["--backend", "gpu"],

@@ -1,4 +1,5 @@
-"""`navm run`: compile for a device, then sample on the statevector or stim backend.
+"""`navm run`: compile for a device, then sample on the statevector or stim backend (navm.api.run),
+and show the result as a table or JSON.
 
 Counts map bitstrings to how often they occurred. A bitstring lists the
 measurement records in program order, record 0 leftmost: a program that
@@ -22,15 +23,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from navm.backends.counts import record_labels
+from navm.api import RunResult, run
 from navm.diagnostics import NavmError
-from navm.frontend import load
-from navm.perf import gc_paused
-from navm.pipeline import NoiseApplied, compile_program
 from navm.progress import NO_PROGRESS, Progress
-from navm.runtime.vm import DynamicValueError
 
-BACKENDS = ("statevector", "stim")
 BIT_ORDER = "measurement records in program order, record 0 leftmost"
 DYNAMIC_BIT_ORDER = (BIT_ORDER + "; dynamic: each shot's own records in the order it executed them, "
                      "so bitstrings may differ in length")
@@ -65,119 +61,30 @@ def check_request(req: RunRequest) -> None:
 
 def run_command(req: RunRequest, *, json_output: bool, console, progress: Progress = NO_PROGRESS) -> None:
     check_request(req)
-    try:
-        with gc_paused():
-            module, noise = compile_program(load(req.file), req.device, noise=req.noise, seed=req.compile_seed,
-                                            options=req.pass_options, progress=progress)
-    except DynamicValueError as why:
-        _print(_run_dynamic(req, why), json_output, console)
-        return
-    from navm.backends.report.schedule import schedule_report
-    from navm.commands.compile import the_circuit
-
-    op = the_circuit(module, req.file)
-    table, n = op.gate_table, op.qubit_placement.num_qubits
-    names = [table.result_names[r] for r in table.result[table.result >= 0].tolist()]
-    out: dict = {"backend": req.backend, "device": req.device, "shots": req.shots, "seed": req.seed,
-                 "noise": noise.to_json(), "noise_description": noise.describe(), "bit_order": BIT_ORDER,
-                 "results": record_labels(names), "dynamic": False}
-    if req.backend == "statevector":
-        _statevector(req, module, op, out, progress)
-    else:
-        _stim(req, module, out, progress)
-    out["schedule"] = schedule_report(module).to_json()["schedule"]
-    _print(out, json_output, console)
+    result = run(req.file, req.device, backend=req.backend, shots=req.shots, seed=req.seed, noise=req.noise,
+                 observables=req.observables, detectors=req.detectors, dem=req.dem, compile_seed=req.compile_seed,
+                 pass_options=req.pass_options, progress=progress)
+    _print(to_json(result), json_output, console)
 
 
-def _statevector(req: RunRequest, module, op, out: dict, progress: Progress) -> None:
-    from navm.backends.statevector import MAX_QUBITS, simulate
-
-    table, n = op.gate_table, op.qubit_placement.num_qubits
-    if n > MAX_QUBITS:
-        raise NavmError(f"the circuit has {n} qubits; the statevector backend simulates at most {MAX_QUBITS}",
-                        notes=_too_many_qubits_notes(module, req.device))
-    paulis = [_logical_pauli(text, n, module) for text in req.observables]
-    result = simulate(table, n, shots=req.shots, seed=req.seed, noise=True, keep_records=False,
-                      observables=paulis, progress=progress)
-    out["counts"] = result.counts
-    out["method"] = result.method
-    if req.observables:
-        out["expectations"] = {text: result.expectations[p] for text, p in zip(req.observables, paulis)}
-
-
-def _too_many_qubits_notes(module, device: str) -> tuple[str, ...]:
-    from navm.commands.compile import stim_circuit
-
-    try:
-        stim_circuit(module, device)
-    except NavmError:
-        return ("the circuit is not Clifford, so stim cannot run it either; make it smaller",)
-    return ("the circuit is Clifford: run it with --backend stim (no qubit limit)",)
-
-
-def _logical_pauli(text: str, n: int, module) -> str:
-    """A Pauli string over program qubits (qubit 0 leftmost) as one over the compiled circuit's
-    qubits: routing may have moved program qubit k to another atom (`navm.output_permutation`)."""
-    sign, body = (text[0], text[1:]) if text[:1] in "+-" else ("", text)
-    body = body.upper()
-    if len(body) != n:
-        raise NavmError(f"--observable {text}: {len(body)} letters for a circuit of {n} qubit{'s' * (n != 1)}",
-                        notes=("write one of I, X, Y, Z per program qubit, qubit 0 leftmost",))
-    if sign == "-":
-        raise NavmError(f"--observable {text}: write the Pauli string without a sign; negate the value instead")
-    perm = module.attributes.get("navm.output_permutation")
-    where = [int(a.data) for a in perm.data] if perm is not None else list(range(n))
-    letters = ["I"] * n
-    for k, letter in enumerate(body):
-        letters[where[k]] = letter
-    return "".join(letters)
-
-
-def _stim(req: RunRequest, module, out: dict, progress: Progress) -> None:
-    from navm.backends.stim import count_samples, detector_error_model, sample_detectors
-    from navm.commands.compile import stim_circuit
-
-    circuit = stim_circuit(module, req.device)
-    out["counts"] = count_samples(circuit, req.shots, req.seed, progress=progress)
-    if req.detectors:
-        events, flips = sample_detectors(circuit, req.shots, req.seed)
-        out["detectors"] = {
-            "count": int(events.shape[1]),
-            "fire_rate": [float(x) for x in np.asarray(events, dtype=float).mean(axis=0)],
-            "observable_flip_rate": [float(x) for x in np.asarray(flips, dtype=float).mean(axis=0)],
-        }
-    if req.dem:
-        out["detector_error_model"] = str(detector_error_model(circuit))
-
-
-def _run_dynamic(req: RunRequest, why: DynamicValueError) -> dict:
-    """Run a program with measurement-dependent control flow shot by shot (docs/cli.md, "Dynamic circuits")."""
-    from navm.runtime.dynamic import DEFAULT_ENGINE, program_channels, run_dynamic
-    from navm.runtime.vm.reference import DYNAMIC_HINT
-
-    reason = why.message.removesuffix(DYNAMIC_HINT)
-    where = f"{why.loc}: {reason}" if why.loc else reason
-    notes = (f"it is a dynamic circuit: {reason}",)
-    if req.backend != "statevector":
-        raise NavmError(f"the {req.backend} backend cannot run a dynamic circuit (control flow that depends on "
-                        "measurements); use --backend statevector", why.loc, notes=notes)
-    if req.noise == "device":
-        raise NavmError("--noise (the device's noise model) is not supported for dynamic circuits yet: the model "
-                        "is laid on the compiled schedule, which a dynamic circuit does not have; the program's own "
-                        "channels act without --noise", why.loc, notes=notes)
-    if req.observables:
-        raise NavmError("--observable is not supported for dynamic circuits: they have no single final state",
-                        why.loc, notes=notes)
-    module = load(req.file)
-    channels = program_channels(module)
-    noise = NoiseApplied("none", stripped=channels) if req.noise == "none" else NoiseApplied("program", channels)
-    # Not under gc_paused: a long run decodes a VM per path, and the collector should reclaim them.
-    result = run_dynamic(module, shots=req.shots, seed=req.seed, engine=DEFAULT_ENGINE,
-                         noise=req.noise != "none")
-    return {"backend": req.backend, "device": req.device, "shots": req.shots, "seed": req.seed,
-            "noise": noise.to_json(), "noise_description": noise.describe(), "bit_order": DYNAMIC_BIT_ORDER,
-            "results": record_labels(result.record_names), "counts": result.counts, "schedule": None,
-            "dynamic": True, "engine": result.engine, "vm_runs": result.runs, "why_dynamic": where}
+def to_json(result: RunResult) -> dict:
+    """The JSON object of `navm run --json` (docs/cli.md)."""
+    out: dict = {"backend": result.backend, "device": result.device, "shots": result.shots, "seed": result.seed,
+                 "noise": result.noise.to_json(), "noise_description": result.noise.describe(),
+                 "bit_order": DYNAMIC_BIT_ORDER if result.dynamic else BIT_ORDER, "results": result.results,
+                 "dynamic": result.dynamic, "counts": result.counts}
+    if result.dynamic:
+        out.update(result.dynamic_info, schedule=None)
+        return out
+    out["method"] = result.method if result.backend == "statevector" else "stim"
+    if result.expectations:
+        out["expectations"] = result.expectations
+    if result.detectors is not None:
+        out["detectors"] = result.detectors
+    if result.detector_error_model is not None:
+        out["detector_error_model"] = result.detector_error_model
+    out["schedule"] = result.compiled.schedule().to_json()["schedule"]
+    return out
 
 
 def _print(out: dict, json_output: bool, console) -> None:
