@@ -16,6 +16,7 @@ ROOT = TESTS.parent
 DOCS = sorted((ROOT / "docs").rglob("*.md"))
 IR_BLOCK = re.compile(r"<!-- ir-example -->\s*```mlir\n(.*?)```", re.S)
 COMMAND = re.compile(r"^\$ navm (.+)$", re.M)
+PYTHON_BLOCK = re.compile(r"<!-- python-example -->\s*```python\n(.*?)```", re.S)
 
 
 def blocks(pattern):
@@ -36,20 +37,35 @@ def test_documented_commands_run(doc, command, monkeypatch, capsys):
     assert rc == 0, err
 
 
+@pytest.mark.parametrize("doc, code", blocks(PYTHON_BLOCK), ids=lambda v: getattr(v, "name", ""))
+def test_python_examples_run(doc, code, monkeypatch):
+    """`<!-- python-example -->` blocks run as they are, from the repository root."""
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, str(doc), "exec"), {"__name__": "__doc_example__"})
+
+
 README_COMMAND = re.compile(r"^\./dev (navm .+?|example)\s*(?:#.*)?$", re.M)
 
 
 @pytest.mark.parametrize("command", README_COMMAND.findall((ROOT / "README.md").read_text()))
 def test_readme_commands_run(command, monkeypatch, capsys):
-    """The README's `./dev example` and `./dev navm …` lines, run in-process."""
+    """The README's `./dev example` and `./dev navm …` lines, run in-process: `./dev example` is
+    the navm commands of the script's `example)` case, which compile (a schedule) and run (counts)."""
     if command == "example":
         script = (ROOT / "dev").read_text()
-        command = re.search(r'exec "\$VENV/bin/navm" (.+?) "\$@"', script).group(1)
+        case = script[script.index("  example)"):script.index(";;", script.index("  example)"))]
+        commands = re.findall(r'"\$VENV/bin/navm" (.+)', case)
+        assert [c.split()[0] for c in commands] == ["compile", "run"]
     else:
-        command = command.removeprefix("navm ")
+        commands = [command.removeprefix("navm ")]
     monkeypatch.chdir(ROOT)
-    rc, out, err = run_cli(*shlex.split(command), capsys=capsys)
-    assert rc == 0, err
+    outputs = []
+    for line in commands:
+        rc, out, err = run_cli(*shlex.split(line), capsys=capsys)
+        assert rc == 0, err
+        outputs.append(out)
+    if command == "example":
+        assert "Rydberg stages" in outputs[0] and "1,000 shots on statevector" in outputs[1]
 
 
 def test_every_pass_has_a_page():
@@ -60,4 +76,13 @@ def test_every_pass_has_a_page():
 
 
 def test_there_are_examples():
-    assert len(blocks(IR_BLOCK)) >= 2 and len(blocks(COMMAND)) >= 2
+    assert len(blocks(IR_BLOCK)) >= 2 and len(blocks(COMMAND)) >= 2 and len(blocks(PYTHON_BLOCK)) >= 4
+
+
+def test_docs_link_only_inside_the_repository():
+    """Relative links resolve to files of the repository (no ../../shared/...)."""
+    link = re.compile(r"\]\((?!https?://|#)([^)#\s]+)")
+    for doc in DOCS + [ROOT / "README.md"]:
+        for target in link.findall(doc.read_text()):
+            path = (doc.parent / target).resolve()
+            assert path.is_relative_to(ROOT) and path.exists(), f"{doc.name}: broken link {target}"

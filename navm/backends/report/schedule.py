@@ -123,9 +123,9 @@ def render_table(report: ScheduleReport, console, *, noise: str | None = None) -
     summary.add_row("swaps added", str(report.swaps_added))
     summary.add_row("spectator atoms", str(report.spectators))
     summary.add_row("fidelity estimate", f"{report.fidelity_estimate:.6f}")
-    if noise is not None:
-        summary.add_row("noise", noise)
     console.print(summary)
+    if noise is not None:
+        console.print(f"noise: {noise}", markup=False)
     if not report.stages:
         console.print("no Rydberg stages: the circuit has no two-qubit gates")
         return

@@ -24,13 +24,13 @@ from navm.runtime.dynamic.state import MAX_QUBITS, StateVector
 class StatevectorHandler:
     """Simulates the quantum side of one run of the VM.
 
-    With `noise`, the program's explicit channels (QPAULI, QDEPOL, QDEPOL2,
-    QLOSS, QFLIP) act as in the statevector backend's trajectories
+    With `noise` (the default), the program's explicit channels (QPAULI, QDEPOL,
+    QDEPOL2, QLOSS, QFLIP) act as in the statevector backend's trajectories
     (docs/backends/statevector.md); without, they are checked and ignored, as
-    `navm run` ignores them without --noise.
+    `navm run --no-noise` strips them.
     """
 
-    def __init__(self, choices: SampledChoices | BranchingChoices, *, noise: bool = False,
+    def __init__(self, choices: SampledChoices | BranchingChoices, *, noise: bool = True,
                  max_qubits: int = MAX_QUBITS) -> None:
         self.choices = choices
         self.noise = noise

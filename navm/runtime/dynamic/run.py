@@ -37,12 +37,12 @@ Taken = tuple[str, tuple[str, ...], int]
 
 
 def run_dynamic(program: str | Path | ModuleOp, *, shots: int = 1024, seed: int = 0,
-                engine: str = DEFAULT_ENGINE, method: str = "branches", noise: bool = False,
+                engine: str = DEFAULT_ENGINE, method: str = "branches", noise: bool = True,
                 max_steps: int = DEFAULT_MAX_STEPS, max_qubits: int = MAX_QUBITS) -> DynamicResult:
     """Run `program` (QBC source text, a .qbc path, or a `qbc` module) for `shots` shots.
 
-    The program's explicit noise channels act only with `noise` (as in
-    `navm run`). A trap in the program (division by zero, the step limit, …)
+    The program's explicit noise channels act unless `noise` is False (the rule of
+    `navm run`, where `--no-noise` strips them). A trap in the program (division by zero, the step limit, …)
     raises `VMTrap` naming its line; a bad gate raises `NavmError` at its line.
     """
     _check_int("shots", shots)
