@@ -27,7 +27,7 @@ from navm.diagnostics import NavmError
 from navm.ir.navm import CircuitOp
 from navm.perf import gc_paused
 from navm.pipeline import DEFAULT_DEVICE, NoiseApplied, compile_program
-from navm.progress import NO_PROGRESS, Progress
+from navm.progress import NO_PROGRESS, Progress, task
 
 BACKENDS = ("statevector", "stim")
 
@@ -170,7 +170,7 @@ def run(program: str | Path | ModuleOp | Compiled, device: str = DEFAULT_DEVICE,
                                pass_options=pass_options, progress=progress)
         except DynamicValueError as why:
             return _run_dynamic(program, language, why, device=device, backend=backend, shots=shots, seed=seed,
-                                noise=noise, observables=observables)
+                                noise=noise, observables=observables, progress=progress)
     result = RunResult({}, shots, seed, backend, compiled.device, compiled.noise, compiled.record_names,
                        compiled=compiled)
     if backend == "statevector":
@@ -236,7 +236,8 @@ def _stim(compiled: Compiled, result: RunResult, detectors: bool, dem: bool, pro
         result.detector_error_model = str(detector_error_model(circuit))
 
 
-def _run_dynamic(program, language, why, *, device, backend, shots, seed, noise, observables) -> RunResult:
+def _run_dynamic(program, language, why, *, device, backend, shots, seed, noise, observables,
+                 progress: Progress) -> RunResult:
     """A program with measurement-dependent control flow, shot by shot (docs/cli.md, "Dynamic circuits")."""
     from navm.runtime.dynamic import DEFAULT_ENGINE, program_channels, run_dynamic
     from navm.runtime.vm.reference import DYNAMIC_HINT
@@ -257,7 +258,8 @@ def _run_dynamic(program, language, why, *, device, backend, shots, seed, noise,
     channels = program_channels(module)
     applied = NoiseApplied("none", stripped=channels) if noise == "none" else NoiseApplied("program", channels)
     # Not under gc_paused: a long run decodes a VM per path, and the collector should reclaim them.
-    done = run_dynamic(module, shots=shots, seed=seed, engine=DEFAULT_ENGINE, noise=noise != "none")
+    with task(progress, f"dynamic circuit: {shots:,} shots on the VM and the simulator"):
+        done = run_dynamic(module, shots=shots, seed=seed, engine=DEFAULT_ENGINE, noise=noise != "none")
     return RunResult(done.counts, shots, seed, backend, device, applied, record_labels(done.record_names),
                      dynamic=True, dynamic_info={"engine": done.engine, "vm_runs": done.runs,
                                                  "why_dynamic": f"{why.loc}: {reason}" if why.loc else reason})
