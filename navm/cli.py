@@ -18,6 +18,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
+from navm.commands import fast_params
 from navm.commands.devices import devices_app
 from navm.commands.options import (
     NOISE_HELP,
@@ -32,6 +33,8 @@ from navm.commands.options import (
 )
 from navm.commands.routes import routes_app
 from navm.diagnostics import NavmError
+
+fast_params.install()  # option values converted without pydantic (navm/commands/fast_params.py)
 
 app = typer.Typer(
     name="navm",

@@ -59,17 +59,26 @@ class OptionInfo:
         return f"{self.name}={text}"
 
 
-def pass_options(cls: type) -> list[OptionInfo]:
-    """The options of a pass class, from its dataclass fields and their annotations."""
+def pass_options(cls: type, *, docs: bool = True) -> list[OptionInfo]:
+    """The options of a pass class, from its dataclass fields and their annotations; with `docs`,
+    each field's docstring too (read from the source: only `navm passes` needs them)."""
+    options = _options(cls)
+    if not docs:
+        return list(options)
+    text = _field_docs(cls)
+    return [dataclasses.replace(o, doc=text.get(o.name, "")) for o in options]
+
+
+@cache
+def _options(cls: type) -> tuple[OptionInfo, ...]:
     hints = typing.get_type_hints(cls)
-    docs = _field_docs(cls)
     out = []
     for f in dataclasses.fields(cls):
         if f.name == "name":
             continue
         kind, optional = _kind_of(hints[f.name])
-        out.append(OptionInfo(f.name, kind, optional, f.default, docs.get(f.name, "")))
-    return out
+        out.append(OptionInfo(f.name, kind, optional, f.default, ""))
+    return tuple(out)
 
 
 def _kind_of(hint) -> tuple[str, bool]:
@@ -185,7 +194,7 @@ def _build(node: Tree, passes: dict[str, Callable[[], type]], where: _Locator):
         raise where.error(f"unknown pass '{name}'", name_token.column,
                           notes=_suggest(name, passes) + (f"available passes: {', '.join(sorted(passes))}",))
     cls = passes[name]()
-    infos = {o.name: o for o in pass_options(cls)}
+    infos = {o.name: o for o in pass_options(cls, docs=False)}
     values: dict[str, object] = {}
     for option in (node.children[1].children if len(node.children) > 1 else []):
         key_token, value_node = option.children

@@ -4,7 +4,7 @@
 `validate(doc, schema, what=...)` raises NavmError at the failing value.
 """
 
-from navm.frontend.json_source.document import MAX_DEPTH, JsonDocument, parse_json
+from navm.frontend.json_source.document import MAX_DEPTH, JsonDocument, parse_json, trusted_json
 from navm.frontend.json_source.validation import validate
 
-__all__ = ["MAX_DEPTH", "JsonDocument", "parse_json", "validate"]
+__all__ = ["MAX_DEPTH", "JsonDocument", "parse_json", "trusted_json", "validate"]

@@ -1,7 +1,10 @@
 """JSON Schema validation of a parsed document, with errors at the failing value.
 
 jsonschema is the reference; `schema_check` answers valid/invalid much faster
-for the common keywords, so jsonschema runs only to explain a failure.
+for the common keywords, so jsonschema runs only to explain a failure (or for
+a schema the fast check cannot handle), and is imported only then: a valid
+document costs no jsonschema import (~40 ms). Schemas are not checked against
+their metaschema here: navm's own are checked by tests/test_shipped_schemas.py.
 """
 
 from __future__ import annotations
@@ -11,10 +14,6 @@ import json
 import re
 from collections.abc import Sequence
 from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-from jsonschema.validators import extend, validator_for
 
 from navm.diagnostics import NavmError
 from navm.frontend.json_source.document import JsonDocument
@@ -28,32 +27,52 @@ def validate(doc: JsonDocument, schema: dict, *, what: str) -> None:
     naming its JSON path, e.g. `invalid σ document: /ops/3/qubits: expected
     an array, got "x"`.
     """
-    validator, fast = _compiled(schema)
-    if fast(doc.value) if fast is not None else validator.is_valid(doc.value):
+    fast = _fast(schema)
+    if fast is not None and fast(doc.value):
+        return
+    from jsonschema.exceptions import best_match
+
+    validator = _validator(schema)
+    if fast is None and validator.is_valid(doc.value):
         return
     error = best_match(validator.iter_errors(doc.value))
     if error is not None:  # None only if the fast check is stricter than jsonschema: trust jsonschema
         raise _schema_error(doc, error, what, schema)
 
 
-_COMPILED: dict[int, tuple[dict, Any, Any]] = {}
+_DRAFT_2020_12 = ("https://json-schema.org/draft/2020-12/schema", "https://json-schema.org/draft/2020-12/schema#")
+_FAST: dict[int, tuple[dict, Any]] = {}
+_VALIDATORS: dict[int, tuple[dict, Any]] = {}
 _memo_classes: dict[type, type] = {}
 
 
-def _compiled(schema: dict) -> tuple[Any, Any]:
-    """The jsonschema validator and the fast check of a schema, built once per schema object."""
-    hit = _COMPILED.get(id(schema))
+def _fast(schema: dict) -> Any:
+    """The fast check of a Draft 2020-12 schema (the default), built once per schema object; None
+    for another draft or a keyword the fast check does not implement."""
+    hit = _FAST.get(id(schema))
     if hit is not None and hit[0] is schema:
-        return hit[1], hit[2]
+        return hit[1]
+    draft = schema.get("$schema") if isinstance(schema, dict) else None
+    fast = fast_checker(schema) if draft is None or draft in _DRAFT_2020_12 else None
+    _FAST[id(schema)] = (schema, fast)
+    return fast
+
+
+def _validator(schema: dict) -> Any:
+    """The jsonschema validator of a schema (its `$schema` draft, else 2020-12), built once per schema object."""
+    hit = _VALIDATORS.get(id(schema))
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import extend, validator_for
+
     base = validator_for(schema, default=Draft202012Validator)
-    base.check_schema(schema)
     cls = _memo_classes.get(base)
     if cls is None:
         cls = _memo_classes[base] = extend(base, validators={"items": _skip_valid_items(base.VALIDATORS["items"])})
     validator = cls(schema)
-    fast = fast_checker(schema) if base is Draft202012Validator else None
-    _COMPILED[id(schema)] = (schema, validator, fast)
-    return validator, fast
+    _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
 
 
 def _skip_valid_items(original: Any) -> Any:

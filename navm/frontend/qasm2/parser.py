@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from importlib import resources
+from pathlib import Path
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
@@ -205,7 +205,7 @@ def exact_int(digits: str) -> int:
 
 @functools.cache
 def _lark() -> Lark:
-    grammar = resources.files("navm.frontend.qasm2").joinpath("grammar.lark").read_text(encoding="utf-8")
+    grammar = Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", lexer="contextual", transformer=_BUILD,
                 start=["start", "expr_only"], maybe_placeholders=True, cache=lark_cache("qasm2"))
 

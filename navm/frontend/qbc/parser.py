@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 from pathlib import Path
 
 from lark import Lark, Token, Transformer
@@ -63,7 +62,7 @@ class _Items(Transformer):
 
 @functools.cache
 def _lark() -> Lark:
-    grammar = resources.files("navm.frontend.qbc").joinpath("grammar.lark").read_text(encoding="utf-8")
+    grammar = Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Items(), cache=lark_cache("qbc"))
 
 

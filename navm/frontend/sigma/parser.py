@@ -12,7 +12,6 @@ import difflib
 import json
 import math
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ WHAT = "σ document"
 @cache
 def sigma_schema() -> dict[str, Any]:
     """The JSON Schema of σ documents (shipped as package data)."""
-    return json.loads(resources.files("navm.frontend.sigma").joinpath("schema.json").read_text("utf-8"))
+    return json.loads(Path(__file__).with_name("schema.json").read_text("utf-8"))
 
 
 def parse_sigma_text(text: str, file: str = "<input>") -> SigmaCircuit:

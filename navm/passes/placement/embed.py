@@ -22,6 +22,7 @@ import sys
 
 import numpy as np
 
+from navm.passes.placement.hops import UNREACHABLE, hop_distances
 from navm.passes.placement.sites import SiteGraph
 
 EMBED_BUDGET = 5_000
@@ -198,10 +199,7 @@ class _Search:
 def _closeness(linked: np.ndarray, nodes: np.ndarray) -> dict[int, int]:
     """Per interacting qubit, its total hop distance to the others of its connected part:
     the most central qubit (smallest) goes on the most central site."""
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import shortest_path
-
-    sub = csr_matrix(linked[np.ix_(nodes, nodes)].astype(np.int8))
-    hops = shortest_path(sub, directed=False, unweighted=True)
-    total = np.where(np.isinf(hops), 0, hops).sum(axis=1)
+    a, b = np.nonzero(linked[np.ix_(nodes, nodes)])
+    hops = hop_distances(len(nodes), a, b)
+    total = np.where(hops == UNREACHABLE, 0, hops).sum(axis=1, dtype=np.int64)
     return dict(zip(nodes.tolist(), total.astype(np.int64).tolist()))

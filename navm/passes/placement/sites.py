@@ -18,15 +18,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components, shortest_path
 
+from navm.passes.placement.hops import UNREACHABLE, components, hop_distances
 from navm.runtime.devices.blockade import blockade_pairs
 from navm.runtime.devices.profile import DeviceProfile
 
 MAX_DENSE_SITES = 2048
-UNREACHABLE = 30000  # the hop distance of two sites with no path between them (fits int16)
-_CHUNK = 256
 
 _WHOLE_DEVICE: dict[int, SiteGraph] = {}
 
@@ -117,14 +114,8 @@ def _build(profile: DeviceProfile, rows: np.ndarray) -> SiteGraph:
     keep = np.isin(a, ids) & np.isin(b, ids)
     ia = np.array([local[s] for s in a[keep].tolist()], dtype=np.int64)
     ib = np.array([local[s] for s in b[keep].tolist()], dtype=np.int64)
-    adjacency = coo_matrix((np.ones(len(ia)), (ia, ib)), shape=(m, m)).tocsr()
-    _, component = connected_components(adjacency, directed=False)
-    dist = np.empty((m, m), dtype=np.int16)
-    for start in range(0, m, _CHUNK):
-        chunk = shortest_path(adjacency, directed=False, unweighted=True,
-                              indices=np.arange(start, min(m, start + _CHUNK)))
-        chunk[np.isinf(chunk)] = UNREACHABLE
-        dist[start : start + len(chunk)] = chunk.astype(np.int16)
+    dist = hop_distances(m, ia, ib)
+    component = components(dist)
     dist.flags.writeable = False
     neighbours: list[list[int]] = [[] for _ in range(m)]
     for i, j in zip(ia.tolist(), ib.tolist()):
