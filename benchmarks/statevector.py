@@ -28,6 +28,8 @@ def _threads_from_argv() -> int:
 THREADS = _threads_from_argv()
 os.environ.setdefault("XLA_FLAGS", f"--xla_cpu_multi_thread_eigen=true intra_op_parallelism_threads={THREADS}")
 os.environ.setdefault("OMP_NUM_THREADS", str(THREADS))
+# "jit s" is XLA's compile time: keep JAX's persistent compilation cache (navm/cache.py) out of it.
+os.environ.setdefault("NAVM_NO_CACHE", "1")
 
 import numpy as np  # noqa: E402
 

@@ -35,10 +35,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from navm.frontend import load_text
-from navm.runtime.vm import execute
-from navm.runtime.vm.compiled import kernel
-from navm.runtime.vm.compiled.driver import CompiledProgram
+# The figures include native-code generation, so the VM's on-disk object cache (navm/cache.py), which would
+# turn every compile after the first into a load, is off here and in the processes started below;
+# benchmarks/startup.py measures fresh processes with the cache.
+os.environ.setdefault("NAVM_NO_CACHE", "1")
+
+from navm.frontend import load_text  # noqa: E402
+from navm.runtime.vm import execute  # noqa: E402
+from navm.runtime.vm.compiled import kernel  # noqa: E402
+from navm.runtime.vm.compiled.driver import CompiledProgram  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = (ROOT / "examples" / "lattice.qbc").read_text()
