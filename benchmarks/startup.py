@@ -26,17 +26,18 @@ on the machine (a shared 2-core VM) falls on both alike.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(__file__))
+from revisions import extract_tree  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv"
@@ -106,18 +107,6 @@ def resolve(tree: Tree, name: str, cache: Path) -> tuple[list[str], bool] | None
     return None
 
 
-def extract(rev: str, into: Path) -> Path:
-    """`navm/` as of git revision `rev`, under `into`."""
-    archive = subprocess.run(["git", "archive", "--format=tar", rev, "navm"], cwd=ROOT, check=True,
-                             capture_output=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
-            tar.extractall(into, filter="data")
-        else:
-            tar.extractall(into)
-    return into
-
-
 def check_import_location(tree: Tree, cache: Path) -> None:
     """The baseline process really imports the baseline's navm (not this checkout's editable install)."""
     code = "import navm, sys; sys.stdout.write(navm.__file__)"
@@ -145,7 +134,7 @@ def main() -> None:
         if args.baseline:
             rev = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=ROOT, check=True,
                                  capture_output=True, text=True).stdout.strip()
-            trees.insert(0, Tree(rev, extract(args.baseline, tmp / "baseline")))
+            trees.insert(0, Tree(rev, extract_tree(args.baseline, tmp / "baseline")))
         for tree in trees:
             check_import_location(tree, tmp / "probe-cache")
         load = os.getloadavg()[0]

@@ -25,12 +25,10 @@ still grew its page pool by doubling and copying).
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -44,6 +42,9 @@ from navm.frontend import load_text  # noqa: E402
 from navm.runtime.vm import execute  # noqa: E402
 from navm.runtime.vm.compiled import kernel  # noqa: E402
 from navm.runtime.vm.compiled.driver import CompiledProgram  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(__file__))
+from revisions import extract_tree  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = (ROOT / "examples" / "lattice.qbc").read_text()
@@ -118,18 +119,6 @@ def in_process_times(text: str, repeat: int, tree: Path) -> list[float]:
     out = subprocess.run([sys.executable, "-c", IN_PROCESS_CODE, str(repeat)], input=text, text=True,
                          check=True, cwd=tree, capture_output=True).stdout
     return [float(t) for t in out.split()]
-
-
-def extract_tree(rev: str, into: Path) -> Path:
-    """`navm/` as of git revision `rev`, under `into` (a process started there imports it)."""
-    archive = subprocess.run(["git", "archive", "--format=tar", rev, "navm"], cwd=ROOT, check=True,
-                             capture_output=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
-            tar.extractall(into, filter="data")
-        else:
-            tar.extractall(into)
-    return into
 
 
 def sparse(args) -> None:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 
 from navm.commands import fast_params
+from navm.commands.console import err_console, out_console
 from navm.commands.devices import devices_app
 from navm.commands.options import (
     NOISE_HELP,
@@ -43,8 +43,6 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
 )
-err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # "a.md:x:" is not an emoji
-out_console = Console(highlight=False, soft_wrap=True, emoji=False)
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 70
@@ -212,9 +210,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         result = app(args=argv, prog_name="navm", standalone_mode=False)
-    except NoArgsIsHelpError as err:  # `navm` alone: the help, and the usage-error status
-        if err.ctx is not None:
-            out_console.print(err.ctx.get_help(), markup=False)
+    except NoArgsIsHelpError:  # `navm` alone: Typer has printed the help; the usage-error status
         return EXIT_USER_ERROR
     except UsageError as err:
         err_console.print(_usage_error(err), markup=False)

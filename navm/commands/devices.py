@@ -16,24 +16,14 @@ from typing import Optional
 
 import typer
 
+from navm.commands.console import command_group, out_console
 from navm.diagnostics import NavmError
 
-devices_app = typer.Typer(
-    name="devices",
-    help="List the built-in device profiles, or show one (lattice, zones, gates, timing, noise).",
-    invoke_without_command=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+devices_app = command_group("devices", "List the built-in device profiles, or show one (lattice, zones, gates, "
+                            "timing, noise).", invoke_without_command=True)
 
 SITE_ROWS = 40
 """Sites listed by `show --sites` in the terminal; --json lists them all."""
-
-
-def _console():
-    from navm.cli import out_console  # imported late: navm.cli imports this module
-
-    return out_console
 
 
 def _kind(document: dict) -> str:
@@ -72,7 +62,7 @@ def devices(ctx: typer.Context,
         table.add_column(column, justify="right" if column == "sites" else "left")
     for r in rows:
         table.add_row(r["name"], r["kind"], f"{r['sites']:,}", r["isa_version"], " ".join(r["native_gates"]))
-    _console().print(table)
+    out_console.print(table)
 
 
 @devices_app.command()
@@ -104,7 +94,6 @@ def _render(name: str, profile, document: dict, derived: dict, site_list: Option
     from rich.table import Table
     from rich.text import Text
 
-    console = _console()
     head = Table(title=f"{name}: {profile.name} (ISA {profile.isa_version})", show_header=False)
     head.add_column(style="bold")
     head.add_column()
@@ -129,9 +118,9 @@ def _render(name: str, profile, document: dict, derived: dict, site_list: Option
     for key, value in noise.items():
         row(f"noise: {key}", _pairs(value) if isinstance(value, dict) else str(value))
     row("source", profile.source)
-    console.print(head)
+    out_console.print(head)
     if site_list is None:
-        console.print("(--sites lists every site's coordinates; --json prints the whole profile)")
+        out_console.print("(--sites lists every site's coordinates; --json prints the whole profile)")
         return
     table = Table(title="sites")
     for column in ("id", "x µm", "y µm", "zone"):
@@ -141,7 +130,7 @@ def _render(name: str, profile, document: dict, derived: dict, site_list: Option
     hidden = len(site_list) - SITE_ROWS
     if hidden > 0:
         table.add_row("…", "", "", f"{hidden:,} more sites (--json lists them all)", style="dim")
-    console.print(table)
+    out_console.print(table)
 
 
 def _pairs(mapping: dict, unit: str = "") -> str:

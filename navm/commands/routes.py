@@ -16,23 +16,13 @@ from typing import Any, Optional
 
 import typer
 
+from navm.commands.console import command_group, out_console
 from navm.diagnostics import NavmError
 
-routes_app = typer.Typer(
-    name="routes",
-    help="Build, show and query routing tables (docs/routing-table.md).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+routes_app = command_group("routes", "Build, show and query routing tables (docs/routing-table.md).",
+                           no_args_is_help=True)
 
 DEFAULT_LIMIT = 20
-
-
-def _console():
-    from navm.cli import out_console  # imported late: navm.cli imports this module
-
-    return out_console
 
 
 def _print_json(value: Any) -> None:
@@ -44,11 +34,10 @@ def _print_table(table) -> None:
     from rich.console import Console
     from rich.measure import Measurement
 
-    console = _console()
-    if console.is_terminal:
-        console.print(table)
+    if out_console.is_terminal:
+        out_console.print(table)
         return
-    width = Measurement.get(console, console.options.update_width(10_000), table).maximum
+    width = Measurement.get(out_console, out_console.options.update_width(10_000), table).maximum
     Console(width=width, highlight=False, soft_wrap=True).print(table)
 
 
@@ -78,7 +67,7 @@ def build(
     if json_output:
         _print_json(summary)
         return
-    _console().print(f"wrote {len(table)} entries ({table.triangle_count} triangles) to {output}: "
+    out_console.print(f"wrote {len(table)} entries ({table.triangle_count} triangles) to {output}: "
                      f"{kind} routing table, format {summary['version']}, {size} bytes", markup=False)
 
 
@@ -141,12 +130,11 @@ def show(
         _print_json({"file": str(file), "version": _version(), "count": len(table),
                      "triangles": table.triangle_count, "entries": entries})
         return
-    console = _console()
-    console.print(f"{file}: routing table format {_version()}, {len(table)} entries, "
+    out_console.print(f"{file}: routing table format {_version()}, {len(table)} entries, "
                   f"{table.triangle_count} triangles", markup=False)
     _print_table(_entry_table(entries))
     if node is None and len(rows) < len(table):
-        console.print(f"(first {len(rows)} of {len(table)} entries; --limit N shows more)", markup=False)
+        out_console.print(f"(first {len(rows)} of {len(table)} entries; --limit N shows more)", markup=False)
 
 
 def _entry_table(entries: list[dict[str, Any]], extra: tuple[str, str] | None = None):
@@ -246,8 +234,7 @@ def route(
     if json_output:
         _print_json({"file": str(file), **found.to_json()})
         return
-    console = _console()
-    console.print(f"route {source} → {target}: {found.hops} hops, {found.distance_um:.6g} µm, fidelity "
+    out_console.print(f"route {source} → {target}: {found.hops} hops, {found.distance_um:.6g} µm, fidelity "
                   f"{found.fidelity:.6g}, cost {found.cost:.6g} (L = {found.distance_scale_um:g} µm)", markup=False)
     steps = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for title in ("step", "node", "site", "x µm", "y µm", "σ"):

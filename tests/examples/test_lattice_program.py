@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 
 from navm.runtime.vm import execute
+from tests import qbc_defines
+from tests.qbc_defines import with_defines
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = ROOT / "examples" / "lattice.qbc"
@@ -34,8 +36,7 @@ SIZES = [(60, 8), (60, 6), (97, 10), (40, 7), (200, 13), (10, 2), (1, 5)]
 
 
 def define(name: str) -> int | float:
-    value = re.search(rf"^\.define {name} (\S+)", SOURCE, re.M).group(1)
-    return float(value) if "." in value else int(value, 0)
+    return qbc_defines.define(SOURCE, name)
 
 
 D = {name: define(name) for name in ("HEADER", "NODES", "PHASES", "WSTATES", "ROUTES", "NODE_REC", "PHASE_REC",
@@ -43,11 +44,7 @@ D = {name: define(name) for name in ("HEADER", "NODES", "PHASES", "WSTATES", "RO
 
 
 def source_for(n: int, w: int) -> str:
-    text, count = re.subn(r"^\.define N \d+$", f".define N {n}", SOURCE, flags=re.M)
-    assert count == 1
-    text, count = re.subn(r"^\.define W \d+", f".define W {w}", text, flags=re.M)
-    assert count == 1
-    return text
+    return with_defines(SOURCE, N=n, W=w)
 
 
 @lru_cache(maxsize=None)

@@ -17,7 +17,7 @@ from navm.backends.table_rows import check_qubits, row_at
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Placement, Row
 from navm.ir.gates import GATES
-from navm.ir.navm import CircuitOp, device_name
+from navm.ir.navm import device_name
 from navm.runtime.devices import DeviceProfile, load_profile
 
 LOSS_MODELS = ("heralded", "depolarize", "ignore")

@@ -27,7 +27,7 @@ from navm.cache import lark_cache
 from navm.diagnostics import NavmError, SourceLocation, register_source
 from navm.frontend.qasm2 import ast
 from navm.frontend.qasm2 import expressions as ex
-from navm.frontend.qasm2.errors import show_digits, syntax_error
+from navm.frontend.qasm2.errors import syntax_error
 from navm.perf import gc_paused
 
 _INT_PIECE = 600  # int() of a decimal string refuses more than sys.get_int_max_str_digits() (>= 640) digits

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from navm.diagnostics import NavmError, SourceLocation
+from navm.diagnostics import NavmError
 from navm.frontend.json_source import JsonDocument, parse_json, validate
 from navm.perf import gc_paused
 from navm.frontend.sigma.angles import AngleError, parse_angle

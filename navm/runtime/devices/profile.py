@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from navm.diagnostics import NavmError, SourceLocation
+from navm.diagnostics import NavmError
 from navm.frontend.json_source import JsonDocument, parse_json, trusted_json, validate
 from navm.ir.instruction_set import SUPPORTED_ISA_VERSIONS
 from navm.runtime.devices.checks import fail as _fail

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from navm.diagnostics import NavmError
 from navm.frontend.qasm2 import load_file, load_text
 from navm.ir.context import parse_module, print_module
 from navm.ir.navm import CircuitOp

@@ -106,7 +106,7 @@ def instruction(draw, depth: int) -> list[str]:
     if kind == "mem":
         slot = draw(st.integers(-4, 40))
         if draw(st.booleans()):  # computed address from a register (may be misaligned or a float: traps agree)
-            return [f"QMOD r9, {d}, 16", f"QMUL r9, 8", f"QADD r9, {8 * slot}",
+            return [f"QMOD r9, {d}, 16", "QMUL r9, 8", f"QADD r9, {8 * slot}",
                     draw(st.sampled_from([f"QSTORE {draw(values)}, r9", f"QLOAD {d}, r9"]))]
         addr = 8 * slot if draw(st.integers(0, 9)) else draw(st.integers(-20, 20))
         return [draw(st.sampled_from([f"QSTORE {draw(values)}, {addr}", f"QLOAD {d}, {addr}"]))]

@@ -6,7 +6,6 @@ the copying fallback give the same results."""
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,8 @@ import pytest
 from navm.runtime.vm import execute
 from navm.runtime.vm.compiled import driver, pool
 from navm.runtime.vm.memory import PAGE_WORDS
+from tests import qbc_defines
+from tests.qbc_defines import with_defines
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCE = (ROOT / "examples" / "lattice_sparse.qbc").read_text(encoding="utf-8")
@@ -23,8 +24,7 @@ GiB = 1 << 30
 
 
 def define(name: str) -> int | float:
-    value = re.search(rf"^\.define {name} (\S+)", SOURCE, re.M).group(1)
-    return float(value) if "." in value else int(value, 0)
+    return qbc_defines.define(SOURCE, name)
 
 
 D = {name: define(name) for name in ("NODES", "PHASES", "BELOW", "RIGHT", "HOPS", "NODE_REC", "PHASE_REC",
@@ -35,11 +35,7 @@ RECS = [D[r] for r in ("NODE_REC", "PHASE_REC", "BELOW_REC", "RIGHT_REC", "HOP_R
 
 
 def source_for(n: int, w: int) -> str:
-    text, count = re.subn(r"^\.define N \d+$", f".define N {n}", SOURCE, flags=re.M)
-    assert count == 1
-    text, count = re.subn(r"^\.define W \d+", f".define W {w}", text, flags=re.M)
-    assert count == 1
-    return text
+    return with_defines(SOURCE, N=n, W=w)
 
 
 @functools.lru_cache(maxsize=None)
