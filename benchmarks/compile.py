@@ -28,8 +28,8 @@ from navm.ir.circuit_table import GateTable, Placement, Row  # noqa: E402
 from navm.ir.navm import CircuitOp, set_isa_version  # noqa: E402
 from navm.perf import gc_paused  # noqa: E402
 from navm.pipeline import COMPILE_PIPELINE, compile_module  # noqa: E402
-from navm.runtime.devices import load_profile  # noqa: E402
-from navm.runtime.devices.blockade import blockade_pairs  # noqa: E402
+from navm.devices import load_profile  # noqa: E402
+from navm.devices.blockade import blockade_pairs  # noqa: E402
 
 DEVICE = "default"
 

@@ -83,7 +83,7 @@ class Compiled:
 
     def to_stim(self):
         from navm.backends.stim import to_stim
-        from navm.runtime.devices import load_profile
+        from navm.devices import load_profile
 
         op = self.circuit
         return to_stim(op.gate_table, op.qubit_placement.num_qubits, placement=op.qubit_placement,

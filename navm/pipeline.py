@@ -35,7 +35,7 @@ def compile_module(
     `after_each(pass, module)` is called after each."""
     pipeline = parse_pipeline(passes) if isinstance(passes, str) else list(passes)
     if device is not None:
-        from navm.runtime.devices import load_profile
+        from navm.devices import load_profile
 
         load_profile(device)  # fail early on a bad name
         module.attributes[DEVICE_ATTR] = StringAttr(device)

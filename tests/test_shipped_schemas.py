@@ -9,7 +9,7 @@ from jsonschema.validators import validator_for
 from navm.backends.routing_table.json_mirror import ENTRY_SCHEMA, SCHEMA
 from navm.frontend.json_source.schema_check import fast_checker
 from navm.frontend.sigma.parser import sigma_schema
-from navm.runtime.devices import profile_schema
+from navm.devices import profile_schema
 
 SHIPPED = {"device profile": profile_schema, "sigma": sigma_schema, "routing table": lambda: SCHEMA,
            "routing table entry": lambda: ENTRY_SCHEMA}

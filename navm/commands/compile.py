@@ -42,7 +42,7 @@ def compile_command(req: CompileRequest, *, console, progress: Progress = NO_PRO
     report = compiled.schedule()
     if req.svg is not None:
         from navm.backends.report.svg import schedule_svg
-        from navm.runtime.devices import load_profile
+        from navm.devices import load_profile
 
         write_text(req.svg, schedule_svg(report, load_profile(req.device)))
     if req.emit == "schedule":

@@ -34,7 +34,7 @@ def _kind(document: dict) -> str:
 
 
 def _summary(name: str) -> dict:
-    from navm.runtime.devices import load_profile, profile_document
+    from navm.devices import load_profile, profile_document
 
     profile = load_profile(name)
     document = profile_document(name)
@@ -49,7 +49,7 @@ def devices(ctx: typer.Context,
     """List the built-in device profiles (name, kind, sites, ISA, native gates)."""
     if ctx.invoked_subcommand is not None:
         return
-    from navm.runtime.devices import builtin_profiles
+    from navm.devices import builtin_profiles
 
     rows = [_summary(name) for name in builtin_profiles()]
     if json_output:
@@ -73,7 +73,7 @@ def show(
     sites: bool = typer.Option(False, "--sites", help="List every site: id, x and y in µm, zone."),
 ) -> None:
     """Show one device profile: lattice, zones, radii, gates, timing and noise."""
-    from navm.runtime.devices import load_profile, profile_document
+    from navm.devices import load_profile, profile_document
 
     profile = load_profile(name)
     document = profile_document(name)
@@ -146,7 +146,7 @@ def _pairs(mapping: dict, unit: str = "") -> str:
 
 def check_device(name: str) -> str:
     """A --device value that names a built-in profile or an existing file (checked before any work)."""
-    from navm.runtime.devices import load_profile
+    from navm.devices import load_profile
 
     try:
         load_profile(name)

@@ -26,7 +26,7 @@ class NavmPass(ModulePass):
 
 def module_device(module: ModuleOp, explicit: str | None, pass_name: str):
     """The device profile named by the pass option, else by the module's `navm.device`."""
-    from navm.runtime.devices import load_profile
+    from navm.devices import load_profile
 
     name = explicit or device_name(module)
     if not name:

@@ -25,7 +25,7 @@ from navm.ir.gates import GATES
 from navm.ir.navm import CircuitOp
 from navm.passes.base import NavmPass, module_device, placed_sites
 from navm.passes.schedule_parts import row_location
-from navm.runtime.devices.blockade import restricted, restriction_masks
+from navm.devices.blockade import restricted, restriction_masks
 
 BLOCKADE_ATTR = "navm.blockade"
 MAX_NOTES = 5

@@ -17,7 +17,7 @@ import numpy as np
 from navm.diagnostics import SourceLocation
 from navm.ir.circuit_table import GateTable
 from navm.ir.gates import GATES, MAX_PARAMS
-from navm.runtime.devices.blockade import restricted, restriction_masks
+from navm.devices.blockade import restricted, restriction_masks
 
 # Row kinds.
 OTHER, GATE, MEASURE, RESET, BARRIER = range(5)

@@ -12,7 +12,7 @@ from navm.backends.report.schedule import ScheduleReport, Stage, schedule_report
 from navm.backends.report.svg import stage_color, schedule_svg
 from navm.frontend import load
 from navm.pipeline import compile_for_device
-from navm.runtime.devices import load_profile
+from navm.devices import load_profile
 from tests.helpers import PROGRAMS, TESTS
 
 NS = {"s": "http://www.w3.org/2000/svg"}

@@ -22,7 +22,7 @@ from navm.frontend import load_text
 from navm.ir.circuit_table import GateTable, Placement, Row
 from navm.ir.navm import DEVICE_ATTR
 from navm.pipeline import compile_module
-from navm.runtime.devices import load_profile
+from navm.devices import load_profile
 from tests.statevector import FIXED, equal_up_to_phase, gate_matrix
 
 PI = math.pi

@@ -13,7 +13,7 @@ from navm.passes.blockade_check import check_rows
 from navm.passes.insert_noise import noisy_rows
 from navm.passes.schedule import schedule_rows
 from navm.pipeline import compile_module
-from navm.runtime.devices import load_profile
+from navm.devices import load_profile
 
 PROFILE = load_profile("test-small")
 SITES = np.arange(9)

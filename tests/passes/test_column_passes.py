@@ -19,8 +19,8 @@ from navm.ir.circuit_table import GateTable, Row
 from navm.passes.blockade_check import check_rows
 from navm.passes.canonicalize import simplify
 from navm.passes.schedule import schedule_rows
-from navm.runtime.devices import load_profile
-from navm.runtime.devices.blockade import blockade_pairs
+from navm.devices import load_profile
+from navm.devices.blockade import blockade_pairs
 
 
 def native_rows(n_qubits: int, n_rows: int, seed: int, neighbours) -> list[Row]:

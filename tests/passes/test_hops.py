@@ -9,7 +9,7 @@ from scipy.sparse.csgraph import connected_components, shortest_path
 
 from navm.passes.placement.hops import UNREACHABLE, components, hop_distances
 from navm.passes.placement.sites import site_graph
-from navm.runtime.devices import load_profile
+from navm.devices import load_profile
 
 
 def _scipy(m: int, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

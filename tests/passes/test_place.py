@@ -14,8 +14,8 @@ from navm.frontend import load, load_text
 from navm.ir.circuit_table import GateTable, Placement, Row
 from navm.ir.navm import CircuitOp, isa_version, set_isa_version
 from navm.pipeline import compile_module
-from navm.runtime.devices import load_profile
-from navm.runtime.devices.blockade import within_blockade
+from navm.devices import load_profile
+from navm.devices.blockade import within_blockade
 from tests.helpers import TESTS
 
 ROOT = TESTS.parent

@@ -19,8 +19,8 @@ from navm.ir.circuit_table import GateTable, Placement, Row
 from navm.ir.context import parse_module, print_module
 from navm.ir.navm import CircuitOp, set_isa_version
 from navm.pipeline import compile_module
-from navm.runtime.devices import load_profile
-from navm.runtime.devices.blockade import within_blockade
+from navm.devices import load_profile
+from navm.devices.blockade import within_blockade
 from tests.statevector import equal_up_to_phase, final_state
 
 TWO_QUBIT = ("cz", "cx", "swap")
@@ -155,7 +155,7 @@ def test_a_path_through_an_empty_site_brings_in_an_ancilla_atom():
 
 
 def test_native_swap_devices_get_one_swap_row(tmp_path, in_tests_dir):
-    doc = json.loads(resources.files("navm.runtime.devices").joinpath("builtin/test-small.json").read_text())
+    doc = json.loads(resources.files("navm.devices").joinpath("builtin/test-small.json").read_text())
     doc["gates"]["native"].append("swap")
     doc["gates"]["durations_us"]["swap"] = 3.0
     doc["noise"]["gate_pauli"]["swap"] = {"depolarize2": 0.01}

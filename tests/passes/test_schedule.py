@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import Row
 from navm.passes.schedule import schedule_rows
-from navm.runtime.devices import load_profile
-from navm.runtime.devices.blockade import restricted
+from navm.devices import load_profile
+from navm.devices.blockade import restricted
 
 PROFILE = load_profile("test-small")
 SITES = np.arange(9)  # the 3×3 entangling zone of test-small

@@ -65,8 +65,8 @@ def nearest_neighbours(a: np.ndarray, b: np.ndarray, dist: np.ndarray, n: int) -
 
 def from_device(profile, nodes: int | None = None, *, record_base: int = 0) -> RoutingTable:
     """The routing table of the first `nodes` sites (all by default) of a profile (a name, path or profile)."""
-    from navm.runtime.devices import DeviceProfile, load_profile
-    from navm.runtime.devices.blockade import blockade_pairs, triangles
+    from navm.devices import DeviceProfile, load_profile
+    from navm.devices.blockade import blockade_pairs, triangles
 
     if not isinstance(profile, DeviceProfile):
         profile = load_profile(profile)

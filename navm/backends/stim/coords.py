@@ -12,7 +12,7 @@ import math
 
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import Placement
-from navm.runtime.devices import DeviceProfile
+from navm.devices import DeviceProfile
 
 
 def qubit_coords(placement: Placement, profile: DeviceProfile | None = None) -> list[tuple[int, tuple[float, ...]]]:

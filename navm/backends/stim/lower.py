@@ -18,7 +18,7 @@ from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Placement, Row
 from navm.ir.gates import GATES
 from navm.ir.navm import device_name
-from navm.runtime.devices import DeviceProfile, load_profile
+from navm.devices import DeviceProfile, load_profile
 
 LOSS_MODELS = ("heralded", "depolarize", "ignore")
 _PAULI_ERRORS = ("X_ERROR", "Y_ERROR", "Z_ERROR")

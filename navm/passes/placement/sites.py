@@ -1,7 +1,7 @@
 """The device's sites as a graph for placement and routing: hop distances in the blockade graph.
 
 Two sites are adjacent when they are within the blockade radius (the edges of
-`navm.runtime.devices.blockade`), so a 2-qubit gate is legal exactly when its
+`navm.devices.blockade`), so a 2-qubit gate is legal exactly when its
 atoms are at hop distance 1, and a gate at distance d needs d - 1 SWAPs.
 
 All-pairs hop distances are a dense matrix, fine up to `MAX_DENSE_SITES`
@@ -20,8 +20,8 @@ from functools import cached_property
 import numpy as np
 
 from navm.passes.placement.hops import UNREACHABLE, components, hop_distances
-from navm.runtime.devices.blockade import blockade_pairs
-from navm.runtime.devices.profile import DeviceProfile
+from navm.devices.blockade import blockade_pairs
+from navm.devices.profile import DeviceProfile
 
 MAX_DENSE_SITES = 2048
 

@@ -10,9 +10,9 @@ import pytest
 
 from navm.backends.routing_table import from_device
 from navm.diagnostics import NavmError
-from navm.runtime.devices import load_profile, parse_profile
-from navm.runtime.devices.blockade import triangles
-from tests.runtime.test_devices import profile_text
+from navm.devices import load_profile, parse_profile
+from navm.devices.blockade import triangles
+from tests.devices.test_devices import profile_text
 
 
 def test_lattice_rules_on_the_default_device():

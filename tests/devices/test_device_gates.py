@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from navm.diagnostics import NavmError
-from navm.runtime.devices import load_profile
-from navm.runtime.devices.gates import DEFAULT_DURATIONS_US
-from tests.runtime.test_devices import assert_parse_error, at, parse, profile_text
+from navm.devices import load_profile
+from navm.devices.gates import DEFAULT_DURATIONS_US
+from tests.devices.test_devices import assert_parse_error, at, parse, profile_text
 
 NATIVE_NOTE = ("native gates: cz, r, rz",)
 

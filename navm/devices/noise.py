@@ -16,7 +16,7 @@ from typing import Any
 
 from navm.frontend.json_source import JsonDocument
 from navm.ir.gates import GATES, OPCODE
-from navm.runtime.devices.checks import (
+from navm.devices.checks import (
     JsonPath,
     dotted,
     fail,
@@ -26,7 +26,7 @@ from navm.runtime.devices.checks import (
     positive,
     probability,
 )
-from navm.runtime.devices.gates import DeviceGates
+from navm.devices.gates import DeviceGates
 
 SECTION: JsonPath = ("noise",)
 CHANNELS_BY_ARITY = {1: ("pauli", "depolarize"), 2: ("depolarize2",)}

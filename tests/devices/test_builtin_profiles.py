@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from navm.frontend.json_source import parse_json, trusted_json
-from navm.runtime.devices import builtin_profiles, load_profile, parse_profile
-from navm.runtime.devices.profile import BUILTIN_PREFIX, _builtin_path
+from navm.devices import builtin_profiles, load_profile, parse_profile
+from navm.devices.profile import BUILTIN_PREFIX, _builtin_path
 
 
 @pytest.mark.parametrize("name", builtin_profiles())

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from navm.runtime.devices.lattices import sorted_ranks
-from navm.runtime.devices.profile import DeviceProfile
+from navm.devices.lattices import sorted_ranks
+from navm.devices.profile import DeviceProfile
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -21,9 +21,9 @@ import numpy as np
 from navm.diagnostics import NavmError
 from navm.frontend.json_source import JsonDocument, parse_json, trusted_json, validate
 from navm.ir.instruction_set import SUPPORTED_ISA_VERSIONS
-from navm.runtime.devices.checks import fail as _fail
-from navm.runtime.devices.gates import DeviceGates, parse_gates
-from navm.runtime.devices.lattices import (
+from navm.devices.checks import fail as _fail
+from navm.devices.gates import DeviceGates, parse_gates
+from navm.devices.lattices import (
     DEFAULT_MIN_ISA,
     Block,
     JsonPath,
@@ -35,7 +35,7 @@ from navm.runtime.devices.lattices import (
     lattice_sites,
     site_count,
 )
-from navm.runtime.devices.noise import NoiseModel, parse_noise
+from navm.devices.noise import NoiseModel, parse_noise
 
 DEFAULT_COORDINATE_TOLERANCE_UM = 0.01
 DEFAULT_RESTRICTION_FACTOR = 2.0

@@ -9,8 +9,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from navm.runtime.devices import load_profile
-from navm.runtime.devices.blockade import (
+from navm.devices import load_profile
+from navm.devices.blockade import (
     blockade_graph,
     blockade_pairs,
     pairs_within,
@@ -19,7 +19,7 @@ from navm.runtime.devices.blockade import (
     triangles,
     within_blockade,
 )
-from tests.runtime.test_devices import parse, profile_text
+from tests.devices.test_devices import parse, profile_text
 
 R2 = math.sqrt(2.0)
 

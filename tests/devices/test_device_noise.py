@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from navm.runtime.devices import load_profile
-from navm.runtime.devices.noise import GateChannel, IdleNoise
-from tests.runtime.test_devices import assert_parse_error, parse, profile_text
+from navm.devices import load_profile
+from navm.devices.noise import GateChannel, IdleNoise
+from tests.devices.test_devices import assert_parse_error, parse, profile_text
 
 NATIVE_NOTE = ("native gates: cz, r, rz",)
 

@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 
 from navm.diagnostics import NavmError
-from navm.runtime.devices import (
+from navm.devices import (
     DeviceProfile,
     Site,
     builtin_profiles,
     load_profile,
     parse_profile,
 )
-from navm.runtime.devices.lattices import (
+from navm.devices.lattices import (
     first_close_pair,
     first_duplicate,
     honeycomb_sites,

@@ -1,12 +1,12 @@
 """Device profiles: the site lattice, radii, ISA version, native gates and noise model of a device.
 
 See docs/devices.md for the format; `load_profile("default")` for the built-in one.
-Blockade geometry (graph, restriction, triangles) is in `navm.runtime.devices.blockade`.
+Blockade geometry (graph, restriction, triangles) is in `navm.devices.blockade`.
 """
 
-from navm.runtime.devices.gates import DeviceGates
-from navm.runtime.devices.noise import GateChannel, IdleNoise, NoiseModel, SpamNoise
-from navm.runtime.devices.profile import (
+from navm.devices.gates import DeviceGates
+from navm.devices.noise import GateChannel, IdleNoise, NoiseModel, SpamNoise
+from navm.devices.profile import (
     DeviceProfile,
     Site,
     builtin_profiles,

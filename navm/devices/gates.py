@@ -17,7 +17,7 @@ from typing import Any
 
 from navm.frontend.json_source import JsonDocument
 from navm.ir.gates import GATES, OPCODE
-from navm.runtime.devices.checks import (
+from navm.devices.checks import (
     JsonPath,
     dotted,
     fail,
