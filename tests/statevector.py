@@ -45,6 +45,10 @@ def gate_matrix(name: str, params: tuple[float, ...]) -> np.ndarray:
         phi, a = params
         c, s = math.cos(a / 2), math.sin(a / 2)
         return np.array([[c, -1j * s * np.exp(-1j * phi)], [-1j * s * np.exp(1j * phi), c]])
+    if name == "u3":  # OpenQASM's U(θ, φ, λ) = e^{i(φ+λ)/2} Rz(φ) Ry(θ) Rz(λ), qiskit's UGate
+        theta, phi, lam = params
+        return np.exp(0.5j * (phi + lam)) * gate_matrix("rz", (phi,)) @ gate_matrix("ry", (theta,)) \
+            @ gate_matrix("rz", (lam,))
     raise ValueError(f"no matrix for {name}")
 
 

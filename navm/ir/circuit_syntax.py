@@ -34,7 +34,10 @@ def format_rows(table: GateTable, with_locs: bool) -> list[str]:
     for code, row in zip(table.opcode.tolist(), table.rows()):
         text = GATES[code].printed_name
         if row.params:
-            text += "(" + ", ".join(format_float(p) for p in row.params) + ")"
+            shown = [format_float(p) for p in row.params]
+            if GATES[code].kind == "motion":
+                shown[0] = str(int(row.params[0]))  # a group number
+            text += "(" + ", ".join(shown) + ")"
         if row.qubits:
             text += " " + ", ".join(f"q{q}" for q in row.qubits)
         if row.records:

@@ -48,6 +48,20 @@ def _no_duplicates(p: Placement, keys: np.ndarray, placed: np.ndarray, what: str
                                  qubit=b)
 
 
+ZONED_KINDS = frozenset({"motion", "pulse"})
+"""Row kinds that exist from ISA 1.2 on (atoms that move between zones)."""
+
+
+def verify_isa_rows(t: GateTable, version: str) -> None:
+    """Atom motion and Rydberg pulses need ISA 1.2: an error at the first such row of an older circuit."""
+    if version in ("1.0", "1.1") and len(t):
+        zoned = np.isin(t.opcode, [i for i, g in enumerate(GATES) if g.kind in ZONED_KINDS])
+        if zoned.any():
+            i = int(np.flatnonzero(zoned)[0])
+            raise _row_error(t, i, f"'{GATES[t.opcode[i]].name}' rows need ISA 1.2 (zoned devices), "
+                                   f"but the circuit is ISA {version}")
+
+
 def verify_table(t: GateTable, num_qubits: int) -> None:
     n = len(t)
     if t.qubit_offsets.shape != (n + 1,) or t.params.shape[0] != n:
@@ -80,6 +94,13 @@ def verify_table(t: GateTable, num_qubits: int) -> None:
             for i in rows.tolist():
                 if (msg := channel_error(g.name, t.params[i, : g.n_params].tolist())) is not None:
                     raise _row_error(t, i, msg)
+        if g.kind == "pulse" and (odd := arity % 2 == 1).any():
+            raise _row_error(t, int(rows[odd][0]), f"'{g.name}' pairs its atoms: it needs an even number")
+        if g.kind == "motion":
+            group = t.params[rows, 0]
+            if (bad := (group < 0) | (group != np.floor(group))).any():
+                raise _row_error(t, int(rows[bad][0]), f"'{g.name}' group {group[bad][0]!r} is not a "
+                                                      "non-negative integer")
     _verify_records(t)
     _verify_timing(t)
     _verify_distinct_qubits(t, counts)

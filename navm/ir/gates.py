@@ -19,7 +19,7 @@ class GateDef:
     name: str
     n_qubits: int
     params: tuple[str, ...] = ()
-    kind: str = "gate"  # gate | macro | measure | reset | barrier | noise | annotation
+    kind: str = "gate"  # gate | macro | measure | reset | barrier | noise | annotation | motion
     inverse: str | None = None  # name of the inverse gate when it takes no params
     min_qubits: int = 0
     doc: str = ""
@@ -71,6 +71,17 @@ GATES: tuple[GateDef, ...] = (
             doc="parity of the listed measurement records is deterministic without noise"),
     GateDef("observable", 0, ("index",), kind="annotation",
             doc="the listed measurement records join logical observable `index`"),
+    # Appended: opcodes are indices, and tables printed before these rows existed keep theirs.
+    GateDef("u3", 1, ("theta", "phi", "lam"),
+            doc="the general 1-qubit gate U(θ, φ, λ) = Rz(φ)·Ry(θ)·Rz(λ), OpenQASM's U, no global phase"),
+    GateDef("load", 1, ("group",), kind="motion",
+            doc="ISA 1.2: transfer the atom from its SLM trap into the AOD (one parallel transfer per group)"),
+    GateDef("move", 1, ("group", "x", "y"), kind="motion",
+            doc="ISA 1.2: the AOD carries the atom to (x, y) µm (all rows of a group: one parallel move)"),
+    GateDef("store", 1, ("group",), kind="motion",
+            doc="ISA 1.2: transfer the atom from the AOD into the SLM trap at its position"),
+    GateDef("rydberg", VARIADIC, kind="pulse", min_qubits=2,
+            doc="ISA 1.2: one Rydberg pulse over the entanglement zone: a CZ on each listed pair (q0, q1), (q2, q3), …"),
 )
 
 OPCODE: dict[str, int] = {g.name: i for i, g in enumerate(GATES)}
@@ -85,8 +96,14 @@ QBC_MNEMONIC_TO_GATE: dict[str, str] = {
     "QCX": "cx", "QSWAP": "swap", "QW": "w", "QMEAS": "measure", "QRESET": "reset",
     "QBARRIER": "barrier", "QPAULI": "pauli", "QDEPOL": "depolarize",
     "QDEPOL2": "depolarize2", "QLOSS": "loss", "QFLIP": "readout_flip",
-    "QDETECTOR": "detector", "QOBSERVABLE": "observable",
+    "QDETECTOR": "detector", "QOBSERVABLE": "observable", "QU3": "u3",
+    "QAODLOAD": "load", "QAODMOVE": "move", "QAODSTORE": "store", "QRYDBERG": "rydberg",
 }
+
+
+def pulse_pairs(qubits) -> list[tuple[int, int]]:
+    """The CZ pairs of a `rydberg` row: (q0, q1), (q2, q3), …"""
+    return [(qubits[k], qubits[k + 1]) for k in range(0, len(qubits) - 1, 2)]
 
 # Row kinds that carry measurement-record references (the table's `records` column).
 RECORD_KINDS = frozenset({"annotation"})

@@ -22,7 +22,7 @@ class Kind(str, Enum):
 
 
 # Supported ISA versions, oldest first. Unknown versions are an error everywhere.
-SUPPORTED_ISA_VERSIONS: tuple[str, ...] = ("1.0", "1.1")
+SUPPORTED_ISA_VERSIONS: tuple[str, ...] = ("1.0", "1.1", "1.2")
 DEFAULT_ISA_VERSION = "1.0"
 NUM_REGISTERS = 16
 
@@ -116,6 +116,8 @@ def _table() -> dict[str, Signature]:
     s += [
         Signature("QR", ((Q, V, V),), quantum=True,
                   doc="R(axis, angle): rotation by angle about cos(axis)X + sin(axis)Y"),
+        Signature("QU3", ((Q, V, V, V),), quantum=True,
+                  doc="U(theta, phi, lambda): the general 1-qubit gate, OpenQASM's U"),
         Signature("QCZ", ((Q, Q),), quantum=True, doc="controlled-Z"),
         Signature("QCX", ((Q, Q),), quantum=True, doc="controlled-X (control, target)"),
         Signature("QSWAP", ((Q, Q),), quantum=True, doc="swap"),
@@ -134,6 +136,16 @@ def _table() -> dict[str, Signature]:
                   doc="detector over earlier measurements, by look-back: -1 is the latest"),
         Signature("QOBSERVABLE", variadic=V, min_count=2, quantum=True,
                   doc="observable index, then look-backs of the measurements it includes"),
+        # Atom motion (ISA 1.2, zoned devices): consecutive instructions of one kind form one
+        # parallel operation, until an atom repeats (docs/qbc.md, "Atom motion").
+        Signature("QAODLOAD", ((Q,),), since="1.2", quantum=True,
+                  doc="transfer the atom from its SLM trap into the AOD"),
+        Signature("QAODMOVE", ((Q, V, V),), since="1.2", quantum=True,
+                  doc="the AOD carries the atom to (x, y) micrometres"),
+        Signature("QAODSTORE", ((Q,),), since="1.2", quantum=True,
+                  doc="transfer the atom from the AOD into the SLM trap at its position"),
+        Signature("QRYDBERG", variadic=Q, min_count=2, since="1.2", quantum=True,
+                  doc="one Rydberg pulse: a CZ on each listed pair of atoms at a gate site"),
     ]
     return {sig.mnemonic: sig for sig in s}
 

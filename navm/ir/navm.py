@@ -32,7 +32,7 @@ from navm.ir.circuit_syntax import (
     text_position,
 )
 from navm.ir.circuit_table import GateTable, Placement
-from navm.ir.circuit_verify import RowVerifyException, verify_placement, verify_table
+from navm.ir.circuit_verify import RowVerifyException, verify_isa_rows, verify_placement, verify_table
 from navm.ir.instruction_set import DEFAULT_ISA_VERSION, SUPPORTED_ISA_VERSIONS
 
 ISA_ATTR = "navm.isa_version"
@@ -141,6 +141,7 @@ class CircuitOp(IRDLOperation):
         try:
             verify_placement(p)
             verify_table(t, p.num_qubits)
+            verify_isa_rows(t, version)
         except RowVerifyException as err:
             if err.loc is None:
                 err.loc = self._parsed_position(err)

@@ -8,6 +8,7 @@ rule below is exact up to a global phase (tests check every rule's unitary):
     s = rz(π/2)            sdg = rz(-π/2)         t = rz(π/4)      tdg = rz(-π/4)
     h = rz(π); r(π/2, π/2)                        (H = Ry(π/2)·Z)
     rx(θ) = r(0, θ)        ry(θ) = r(π/2, θ)
+    u3(θ, φ, λ) = rz(λ); r(π/2, θ); rz(φ)         (U = Rz(φ)·Ry(θ)·Rz(λ))
     cx(c, t) = r(π/2, -π/2) t; cz c, t; r(π/2, π/2) t
     swap(a, b) = cx(a, b); cx(b, a); cx(a, b)
 
@@ -70,6 +71,9 @@ RULES = {
     "h": lambda row: [row._replace(name="rz", params=(_PI,)), row._replace(name="r", params=(_PI / 2, _PI / 2))],
     "rx": _rot("r", 0.0),
     "ry": _rot("r", _PI / 2),
+    "u3": lambda row: [row._replace(name="rz", params=(row.params[2],)),
+                       row._replace(name="r", params=(_PI / 2, row.params[0])),
+                       row._replace(name="rz", params=(row.params[1],))],
     "cx": lambda row: cx_rows(*row.qubits, loc=row.loc),
     "swap": lambda row: swap_rows(*row.qubits, loc=row.loc),
 }

@@ -1,4 +1,4 @@
-"""`migrate-isa{to=1.1}` / `{to=1.0}`: move a program between ISA versions.
+"""`migrate-isa{to=1.2}` / `{to=1.1}` / `{to=1.0}`: move a program between ISA versions.
 
 ISA 1.0 places qubits by (x, y) µm, ISA 1.1 by `site_id` into the device's
 site lattice, so migration maps coordinates ↔ site ids against a device
@@ -7,6 +7,11 @@ profile (`device=` option, else the module's `navm.device`, set by
 on `navm.circuit` placements. A coordinate that is no site, a site the
 profile does not have, or a site only ISA ≥ 1.1 can use (`min_isa`) when
 going to 1.0, is an error at the qubit's declaration.
+
+ISA 1.2 (zoned devices) places atoms by site id as 1.1 does, and adds atom
+motion and Rydberg pulses: `{to=1.2}` from 1.1 only changes the version
+(lossless), and `{to=1.1}` (or 1.0) of a program that moves atoms is an error
+at its first motion instruction or row.
 """
 
 from __future__ import annotations
@@ -46,6 +51,11 @@ class MigrateIsa(NavmPass):
             )
         source = isa_version(module)
         if source == target:
+            return
+        if target != "1.2":
+            _no_motion(module, target)
+        if {source, target} == {"1.1", "1.2"}:  # both place atoms by site id: nothing else changes
+            set_isa_version(module, target)
             return
         profile = module_device(module, self.device, self.name)
         mapper = _SiteMapper(profile, target)
@@ -89,7 +99,9 @@ class _SiteMapper:
         return site.x, site.y
 
     def placement(self, p: Placement) -> Placement:
-        if self.target == "1.1":
+        if p.sites is not None and self.target != "1.0":
+            return p
+        if self.target != "1.0":
             sites = np.full(p.num_qubits, -1, dtype=np.int64)
             for q, (x, y) in enumerate(p.coords.tolist()):
                 if not np.isnan(x):
@@ -102,6 +114,27 @@ class _SiteMapper:
         return Placement(p.num_qubits, coords=coords, decl_locs=p.decl_locs)
 
 
+def _no_motion(module: ModuleOp, target: str) -> None:
+    """Atom motion and Rydberg pulses exist from ISA 1.2 on: moving down is an error at the first one."""
+    from navm.ir.circuit_verify import ZONED_KINDS
+    from navm.ir.gates import GATES
+
+    for op in module.body.block.ops:
+        if isinstance(op, QbcInstruction) and op.SIGNATURE.mnemonic in _MOTION_MNEMONICS:
+            raise NavmError(f"migrate-isa: {op.SIGNATURE.mnemonic} has no form in ISA {target}: atom motion "
+                            "needs ISA 1.2 (zoned devices)", op_location(op))
+        if isinstance(op, CircuitOp):
+            table = op.gate_table
+            zoned = np.isin(table.opcode, [i for i, g in enumerate(GATES) if g.kind in ZONED_KINDS])
+            if zoned.any():
+                (row,) = table.take(np.flatnonzero(zoned)[:1]).rows()
+                raise NavmError(f"migrate-isa: '{row.name}' has no form in ISA {target}: atom motion and "
+                                "Rydberg pulses need ISA 1.2 (zoned devices)", row.loc)
+
+
+_MOTION_MNEMONICS = frozenset({"QAODLOAD", "QAODMOVE", "QAODSTORE", "QRYDBERG"})
+
+
 def _literal(attr) -> float | None:
     return float(attr.data) if isinstance(attr, (IntAttr, FloatData)) else None
 
@@ -109,7 +142,7 @@ def _literal(attr) -> float | None:
 def _migrate_declaration(op: QbcInstruction, mapper: _SiteMapper) -> None:
     loc = op_location(op)
     args = op.args.data
-    if op.SIGNATURE.mnemonic == "QLOC" and mapper.target == "1.1":
+    if op.SIGNATURE.mnemonic == "QLOC" and mapper.target != "1.0":
         x, y = _literal(args[1]), _literal(args[2])
         if x is None or y is None:
             raise NavmError(

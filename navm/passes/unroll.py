@@ -19,7 +19,7 @@ from xdsl.ir import Block
 
 from navm.diagnostics import NavmError, SourceLocation
 from navm.ir.circuit_table import GateTable, Placement, Row, TableBuilder
-from navm.ir.gates import OPCODE
+from navm.ir.gates import KIND, OPCODE
 from navm.ir.macros import MACROS, expand
 from navm.ir.navm import CircuitOp, isa_version
 from navm.ir.row_checks import check_qubit, check_row
@@ -69,6 +69,26 @@ def _expand_macros(t: GateTable) -> GateTable:
     return GateTable.from_rows(rows)
 
 
+class MotionGroups:
+    """Group numbers of atom-motion rows (ISA 1.2): consecutive rows of one kind (load, move or
+    store) form one parallel AOD operation until an atom repeats; any other row ends it."""
+
+    def __init__(self) -> None:
+        self.next, self.kind, self.atoms = 0, None, set()
+
+    def group_of(self, kind: str, atom: int) -> int:
+        if kind != self.kind or atom in self.atoms:
+            self.close()
+            self.kind = kind
+        self.atoms.add(atom)
+        return self.next
+
+    def close(self) -> None:
+        if self.kind is not None:
+            self.next += 1
+        self.kind, self.atoms = None, set()
+
+
 class _Recorder:
     """Receives quantum instructions from the VM and builds the circuit table."""
 
@@ -78,6 +98,7 @@ class _Recorder:
         self.declared: dict[int, tuple[tuple[float, float] | None, int | None, SourceLocation | None]] = {}
         self.max_qubit = -1
         self.measurements = 0
+        self.motion = MotionGroups()
 
     def declare(self, qubit, coords, site, loc) -> None:
         check_qubit(qubit, loc)
@@ -96,10 +117,15 @@ class _Recorder:
         for q in qubits:
             if q > self.max_qubit:
                 self.max_qubit = q
+        if KIND[gate] == "motion":
+            params = (self.motion.group_of(gate, qubits[0]), *params)
+        else:
+            self.motion.close()
         self.table.add(code, qubits, params, None, loc)
 
     def measure(self, qubit, result, loc) -> object:
         check_qubit(qubit, loc)
+        self.motion.close()
         self.max_qubit = max(self.max_qubit, qubit)
         self.table.add(OPCODE["measure"], (qubit,), (), result, loc)
         self.measurements += 1

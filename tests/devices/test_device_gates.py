@@ -104,7 +104,7 @@ def test_unknown_native_gate():
     text = profile_text(gates={"native": ["cz", "cs"]})
     assert_parse_error(text, "unknown native gate 'cs'", '"cs"', notes=(
         "did you mean 's'?",
-        "navm gates that can be native: h, x, y, z, s, sdg, t, tdg, rx, ry, rz, r, cz, cx, swap",
+        "navm gates that can be native: h, x, y, z, s, sdg, t, tdg, rx, ry, rz, r, cz, cx, swap, u3",
     ))
 
 

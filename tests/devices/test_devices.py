@@ -317,7 +317,7 @@ def test_not_utf8(tmp_path):
 
 def test_unknown_isa_version(tmp_path):
     text = profile_text(isa_version="2.0")
-    assert_error(tmp_path, text, "unknown isa_version '2.0'; supported: 1.0, 1.1", '"2.0"')
+    assert_error(tmp_path, text, "unknown isa_version '2.0'; supported: 1.0, 1.1, 1.2", '"2.0"')
 
 
 def test_duplicate_site_id(tmp_path):
@@ -371,7 +371,7 @@ def test_duplicate_zone_name(tmp_path):
 
 def test_unknown_min_isa(tmp_path):
     text = profile_text(lattice={"kind": "listed", "sites": [{"id": 0, "x": 0.0, "y": 0.0, "min_isa": "1.7"}]})
-    assert_error(tmp_path, text, "unknown min_isa '1.7'; supported: 1.0, 1.1", '"1.7"')
+    assert_error(tmp_path, text, "unknown min_isa '1.7'; supported: 1.0, 1.1, 1.2", '"1.7"')
 
 
 def test_min_isa_newer_than_profile(tmp_path):

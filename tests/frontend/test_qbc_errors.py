@@ -220,8 +220,8 @@ def test_entry_point_must_name_a_label_defined_somewhere():
 
 
 def test_unknown_isa_version_lists_the_supported_ones():
-    check(".isa 2.0\n", 1, 6, "unknown ISA version '2.0'", ("supported versions: 1.0, 1.1",))
-    check(".isa 1\n", 1, 6, "unknown ISA version '1'", ("supported versions: 1.0, 1.1",))
+    check(".isa 2.0\n", 1, 6, "unknown ISA version '2.0'", ("supported versions: 1.0, 1.1, 1.2",))
+    check(".isa 1\n", 1, 6, "unknown ISA version '1'", ("supported versions: 1.0, 1.1, 1.2",))
 
 
 def test_isa_at_most_once_and_before_the_first_instruction():

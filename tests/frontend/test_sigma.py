@@ -108,6 +108,7 @@ ONE_OP = {
     "ry": ('{"gate": "ry", "qubits": ["a"], "params": ["pi/2"]}', (0,), (math.pi / 2,)),
     "rz": ('{"gate": "rz", "qubits": ["a"], "params": [-1]}', (0,), (-1.0,)),
     "r": ('{"gate": "r", "qubits": ["a"], "params": [0.5, "pi"]}', (0,), (0.5, math.pi)),
+    "u3": ('{"gate": "u3", "qubits": ["a"], "params": ["pi/2", 0, "pi"]}', (0,), (math.pi / 2, 0.0, math.pi)),
     "cz": ('{"gate": "cz", "qubits": ["a", "b"]}', (0, 1), ()),
     "cx": ('{"gate": "cx", "qubits": ["b", "a"]}', (1, 0), ()),
     "swap": ('{"gate": "swap", "qubits": ["c", "d"]}', (2, 3), ()),
@@ -197,6 +198,7 @@ def test_param_kinds() -> None:
     kinds = {name: sig.param_kind for name, sig in GATES.items() if sig.params}
     assert kinds == {
         "rx": ParamKind.ANGLE, "ry": ParamKind.ANGLE, "rz": ParamKind.ANGLE, "r": ParamKind.ANGLE,
+        "u3": ParamKind.ANGLE,
         "pauli": ParamKind.PROBABILITY, "depolarize": ParamKind.PROBABILITY,
         "depolarize2": ParamKind.PROBABILITY, "loss": ParamKind.PROBABILITY,
         "readout_flip": ParamKind.PROBABILITY, "observable": ParamKind.INDEX,

@@ -13,7 +13,7 @@ from navm.ir.circuit_table import GateTable, Row
 from navm.passes.decompose_native import DEFAULT_NATIVE, RULES, decompose, swap_rows
 from tests.statevector import equal_up_to_phase, unitary
 
-PARAMS = {"rx": (0.7,), "ry": (-1.3,), "rz": (2.1,), "r": (0.4, 1.1)}
+PARAMS = {"rx": (0.7,), "ry": (-1.3,), "rz": (2.1,), "r": (0.4, 1.1), "u3": (0.9, -0.4, 2.3)}
 
 
 def qubits_of(name):

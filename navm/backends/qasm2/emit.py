@@ -103,6 +103,11 @@ def _body(table: GateTable, num_qubits: int, noise: str) -> list[str]:
                                 notes=(NOISE_NOTE,))
             args = ",".join(repr(p) for p in params[i][: g.n_params])
             out.append(f"// {g.printed_name}({args}) {','.join(qs)}")
+        elif kind == "pulse":  # one Rydberg pulse: a cz on each pair
+            out.extend(f"cz {qs[k]},{qs[k + 1]};" for k in range(0, len(qs) - 1, 2))
+        elif kind == "motion":
+            g = GATES[code]
+            out.append(f"// {g.name}({','.join(repr(p) for p in params[i][: g.n_params])}) {qs[0]}")
         elif kind == "annotation":
             g = GATES[code]
             looks = " ".join(f"{CREG}[{k}]" for k in records[rec_offsets[i] : rec_offsets[i + 1]])

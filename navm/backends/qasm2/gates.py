@@ -35,6 +35,8 @@ def gate_heads(name: str, params: Sequence[float]) -> list[tuple[str, tuple[int,
         return [(_r_head(params[0], params[1]), (0,))]
     if name == "swap":
         return [("cx", (0, 1)), ("cx", (1, 0)), ("cx", (0, 1))]
+    if name == "u3":  # navm's u3 is qiskit's u3, entry by entry
+        return [(f"u3({','.join(real_text(p) for p in params)})", (0,))]
     if name not in SAME_NAME:
         raise KeyError(name)
     order = (0, 1) if name in ("cx", "cz") else (0,)

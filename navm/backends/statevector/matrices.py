@@ -48,6 +48,9 @@ def gate_matrices(names: list[str], params: np.ndarray) -> list[np.ndarray | Non
     rx, ry, rz (angle θ) and r (axis φ, angle θ) = exp(-iθ/2 (cos φ X + sin φ Y)).
     """
     out: list[np.ndarray | None] = [FIXED.get(name) for name in names]
+    for i, name in enumerate(names):
+        if name == "u3":
+            out[i] = u3_matrix(*params[i, :3].tolist())
     rot = np.array([name in ("rx", "ry", "rz", "r") for name in names], bool)
     if not rot.any():
         return out
@@ -67,6 +70,12 @@ def gate_matrices(names: list[str], params: np.ndarray) -> list[np.ndarray | Non
     for i, row in enumerate(rows.tolist()):
         out[row] = m[i]
     return out
+
+
+def u3_matrix(theta: float, phi: float, lam: float) -> np.ndarray:
+    """OpenQASM's U(θ, φ, λ) = Rz(φ)·Ry(θ)·Rz(λ) times e^{i(φ+λ)/2}: the matrix qiskit's UGate has."""
+    c, s = math.cos(theta / 2), math.sin(theta / 2)
+    return np.array([[c, -np.exp(1j * lam) * s], [np.exp(1j * phi) * s, np.exp(1j * (phi + lam)) * c]])
 
 
 def embed(matrix: np.ndarray, positions: tuple[int, ...]) -> np.ndarray:

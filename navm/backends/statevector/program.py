@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from navm.backends.statevector.matrices import gate_matrices
+from navm.backends.statevector.matrices import FIXED, gate_matrices
 from navm.backends.statevector.noise import (
     PAULI_CHANNELS,
     compose_flips,
@@ -20,10 +20,10 @@ from navm.backends.statevector.noise import (
 )
 from navm.diagnostics import NavmError, SourceLocation
 from navm.ir.circuit_table import GateTable, Row
-from navm.ir.gates import KIND
+from navm.ir.gates import KIND, pulse_pairs
 from navm.ir.noise import channel_error
 
-IGNORED_KINDS = frozenset({"barrier", "annotation"})
+IGNORED_KINDS = frozenset({"barrier", "annotation", "motion"})  # atom motion moves atoms, not states
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,8 @@ def read_table(table: GateTable, num_qubits: int, *, noise: bool) -> Program:
                 raise NavmError(f"the statevector backend has no matrix for '{row.name}': run unroll first",
                                 row.loc)
             prog.events.append(Unitary(row.qubits, matrix))
+        elif kind == "pulse":  # a Rydberg pulse: a CZ on each pair at a gate site
+            prog.events.extend(Unitary(pair, FIXED["cz"]) for pair in pulse_pairs(row.qubits))
         elif kind == "measure":
             prog.record_qubits.append(row.qubits[0])
             prog.record_flips.append(flips[row.qubits[0]])

@@ -50,7 +50,11 @@ def _clifford_matrices() -> tuple[tuple[str, np.ndarray], ...]:
 
 
 def rotation_matrix(name: str, params: tuple[float, ...]) -> np.ndarray:
-    """The unitary of `rx`/`ry`/`rz`(angle) or `r`(axis, angle), as docs/ir.md defines them."""
+    """The unitary of `rx`/`ry`/`rz`(angle), `r`(axis, angle) or `u3`(θ, φ, λ), as docs/ir.md defines them."""
+    if name == "u3":
+        from navm.backends.statevector.matrices import u3_matrix
+
+        return u3_matrix(*params)
     if name == "r":
         axis, angle = params
     else:

@@ -100,6 +100,10 @@ def _lower_rows(table: GateTable, num_qubits: int, loss: str) -> list[str]:
             lines.append(f"R {targets}")
         elif kind == "barrier":
             lines.append("TICK")
+        elif kind == "pulse":
+            lines.append(f"CZ {targets}")  # the pairs (q0, q1), (q2, q3), …
+        elif kind == "motion":
+            continue  # atom motion moves atoms, not their states; its errors are noise rows
         elif kind == "noise":
             line = _noise_line(g.name, params[i][: g.n_params], targets, loss)
             if g.name == "readout_flip":

@@ -46,8 +46,9 @@ def _signature(g: GateDef) -> GateSignature:
     return GateSignature(g.name, g.min_qubits if variadic else g.n_qubits, g.params, kind, variadic, g.doc, g.kind)
 
 
-# σ ops are exactly the row kinds of a navm circuit (navm/ir/gates.py).
-GATES: dict[str, GateSignature] = {g.name: _signature(g) for g in IR_GATES}
+# σ ops are the row kinds of a navm circuit (navm/ir/gates.py), but for atom motion and Rydberg pulses:
+# σ circuits address lattice nodes, and moving atoms between zones is the compiler's business (ISA 1.2).
+GATES: dict[str, GateSignature] = {g.name: _signature(g) for g in IR_GATES if g.kind not in ("motion", "pulse")}
 
 # Common spellings from other tools, for "did you mean" notes only.
 SPELLINGS: dict[str, str] = {

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from navm.diagnostics import SourceLocation
 from navm.ir.gates import GATES
 
-# σ ops are the row kinds of a navm circuit, in the registry's order.
-GATE_NAMES: tuple[str, ...] = tuple(g.name for g in GATES)
+# σ ops are the row kinds of a navm circuit, in the registry's order, but for atom motion and
+# Rydberg pulses (ISA 1.2: the compiler moves atoms; σ circuits address lattice nodes).
+GATE_NAMES: tuple[str, ...] = tuple(g.name for g in GATES if g.kind not in ("motion", "pulse"))
 
 
 @dataclass(frozen=True, slots=True)

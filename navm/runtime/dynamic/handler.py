@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from navm.diagnostics import NavmError, SourceLocation
 from navm.ir.circuit_table import Row
-from navm.ir.gates import KIND
+from navm.ir.gates import KIND, pulse_pairs
 from navm.ir.macros import expand
 from navm.runtime.dynamic import channels
 from navm.runtime.dynamic.checks import check_annotation, check_row
@@ -64,7 +64,10 @@ class StatevectorHandler:
         elif kind == "noise":
             if self.noise:
                 channels.apply_channel(self, gate, qubits, params, loc)
-        elif kind != "barrier":  # a barrier only orders a schedule: nothing to simulate
+        elif kind == "pulse":
+            for pair in pulse_pairs(qubits):
+                self.apply("cz", pair, (), loc)
+        elif kind not in ("barrier", "motion"):  # motion moves atoms, not their states  # a barrier only orders a schedule: nothing to simulate
             raise NavmError(f"'{gate}' rows go to measure() or annotate(), not apply()", loc)
 
     def measure(self, qubit: int, result: str, loc: SourceLocation | None) -> int:
