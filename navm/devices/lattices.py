@@ -28,10 +28,13 @@ def _grid(rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
     return r.astype(np.float64), c.astype(np.float64)
 
 
-def square_sites(rows: int, cols: int, spacing: float, origin: Point = (0.0, 0.0)) -> np.ndarray:
-    """(rows·cols, 2) positions of a grid with pitch `spacing` in x and y, row-major."""
+def square_sites(rows: int, cols: int, spacing: float | tuple[float, float],
+                 origin: Point = (0.0, 0.0)) -> np.ndarray:
+    """(rows·cols, 2) positions of a grid with pitch `spacing` in x and y (or (x pitch, y pitch):
+    a rectangular grid, as the trap arrays of zoned devices are), row-major."""
     r, c = _grid(rows, cols)
-    return np.column_stack((origin[0] + c * spacing, origin[1] + r * spacing))
+    sx, sy = (spacing, spacing) if isinstance(spacing, (int, float)) else spacing
+    return np.column_stack((origin[0] + c * sx, origin[1] + r * sy))
 
 
 def triangular_sites(rows: int, cols: int, spacing: float, origin: Point = (0.0, 0.0)) -> np.ndarray:
@@ -102,9 +105,10 @@ def site_count(lattice: dict[str, Any]) -> int:
 
 def _generate(block: dict[str, Any]) -> np.ndarray:
     origin = block.get("origin_um", (0.0, 0.0))
+    spacing = block["spacing_um"]
+    spacing = (float(spacing[0]), float(spacing[1])) if isinstance(spacing, list) else float(spacing)
     return GENERATORS[block["kind"]](
-        int(block["rows"]), int(block["cols"]), float(block["spacing_um"]),
-        (float(origin[0]), float(origin[1])),
+        int(block["rows"]), int(block["cols"]), spacing, (float(origin[0]), float(origin[1])),
     )
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from navm.diagnostics import NavmError
 from navm.frontend.json_source import JsonDocument, parse_json, trusted_json, validate
 from navm.ir.instruction_set import SUPPORTED_ISA_VERSIONS
+from navm.devices.architecture import Architecture, parse_architecture
 from navm.devices.checks import fail as _fail
 from navm.devices.gates import DeviceGates, parse_gates
 from navm.devices.lattices import (
@@ -82,6 +83,12 @@ class DeviceProfile:
     restriction_factor: float
     gates: DeviceGates
     noise: NoiseModel
+    architecture: Architecture | None = None
+    """The zoned part (storage and entanglement zones, AODs, movement), for zoned devices."""
+
+    @property
+    def zoned(self) -> bool:
+        return self.architecture is not None
 
     @property
     def restriction_radius_um(self) -> float:
@@ -184,6 +191,16 @@ def _check_numbers(doc: JsonDocument, value: dict[str, Any]) -> None:
                                 f"({half:g}), so that a position matches at most one site")
 
 
+def _check_rectangular(doc: JsonDocument, lattice: dict[str, Any]) -> None:
+    """A pair of spacings (x pitch, y pitch) describes a rectangular grid: only `square` blocks have one."""
+    blocks = [(["lattice", "zones", i], z) for i, z in enumerate(lattice["zones"])] \
+        if lattice["kind"] == "zoned" else [(["lattice"], lattice)] if lattice["kind"] != "listed" else []
+    for path, block in blocks:
+        if isinstance(block.get("spacing_um"), list) and block["kind"] != "square":
+            raise _fail(doc, [*path, "spacing_um"], f"a {block['kind']} lattice has one spacing; "
+                                                    "[x pitch, y pitch] is for square (rectangular) grids")
+
+
 def _check_zone_names(doc: JsonDocument, lattice: dict[str, Any]) -> None:
     if lattice["kind"] != "zoned":
         return
@@ -247,7 +264,7 @@ def _check_spacing(doc: JsonDocument, sites: LatticeSites, min_spacing: float) -
 
 
 def _build(value: dict[str, Any], sites: LatticeSites, source: str, gates: DeviceGates,
-           noise: NoiseModel) -> DeviceProfile:
+           noise: NoiseModel, architecture: Architecture | None = None) -> DeviceProfile:
     order = np.argsort(sites.ids, kind="stable")
     coords = np.ascontiguousarray(sites.xy[order])
     blocks = sites.blocks
@@ -266,6 +283,7 @@ def _build(value: dict[str, Any], sites: LatticeSites, source: str, gates: Devic
         restriction_factor=float(value.get("restriction_factor", DEFAULT_RESTRICTION_FACTOR)),
         gates=gates,
         noise=noise,
+        architecture=architecture,
     )
     coords.flags.writeable = False
     vars(profile)["coords"] = coords  # prime the cached_property: same values, no second pass
@@ -283,12 +301,20 @@ def profile_from_document(doc: JsonDocument, source: str) -> DeviceProfile:
     if count > MAX_SITES:
         raise _fail(doc, ["lattice"], f"lattice has {count} sites, more than navm supports ({MAX_SITES})")
     _check_zone_names(doc, lattice)
+    _check_rectangular(doc, lattice)
     sites = lattice_sites(lattice)
     _check_site_versions(doc, sites.blocks, value["isa_version"])
     _check_unique_ids(doc, sites)
     _check_spacing(doc, sites, float(value["min_spacing_um"]))
     gates = parse_gates(doc)
-    return _build(value, sites, source, gates, parse_noise(doc, gates))
+    architecture = None
+    if "architecture" in value:
+        def fail(path, message):
+            raise _fail(doc, path, message)
+
+        architecture = parse_architecture(value["architecture"], sites.ids, sites.xy,
+                                          [sites.blocks[b].zone for b in sites.block.tolist()], fail)
+    return _build(value, sites, source, gates, parse_noise(doc, gates), architecture)
 
 
 def parse_profile(text: str, file: str, source: str | None = None) -> DeviceProfile:

@@ -238,7 +238,7 @@ def test_coords_in_id_order_and_read_only(default):
 
 
 def test_builtin_names():
-    assert builtin_profiles() == ["default", "test-small"]
+    assert builtin_profiles() == ["default", "test-small", "zoned"]
 
 
 def test_default_profile(default):
@@ -270,7 +270,7 @@ def test_unknown_profile_name_lists_builtins(tmp_path):
             load_profile(name)
         assert info.value.loc is None
         assert info.value.message == (f"unknown device profile {name!r}: no built-in profile or file by that "
-                                      f"name (built-in profiles: default, test-small)")
+                                      f"name (built-in profiles: default, test-small, zoned)")
 
 
 def test_unreadable_path_is_a_navm_error(tmp_path):
@@ -446,7 +446,7 @@ def test_schema_typo_in_top_level_key(tmp_path):
     text = profile_text().replace('"blockade_radius_um"', '"blockade_radius"')
     err = assert_error(tmp_path, text, 'invalid device profile: /: unknown field "blockade_radius"',
                        '"blockade_radius"')
-    allowed = ("allowed fields here: $schema, blockade_radius_um, coordinate_tolerance_um, description, "
+    allowed = ("allowed fields here: $schema, architecture, blockade_radius_um, coordinate_tolerance_um, description, "
                "gates, isa_version, lattice, min_spacing_um, name, noise, restriction_factor")
     assert err.notes == ("did you mean 'blockade_radius_um'?", allowed)
 
