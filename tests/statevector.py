@@ -65,7 +65,11 @@ def final_state(table: GateTable, n: int, initial: np.ndarray | None = None) -> 
     if initial is not None:
         state = initial.astype(complex)
     for row in table.rows():
-        if row.name in SKIPPED:
+        if row.name in SKIPPED or row.name in ("load", "move", "store"):  # motion moves atoms, not states
+            continue
+        if row.name == "rydberg":  # a Rydberg pulse: a CZ on each pair
+            for k in range(0, len(row.qubits), 2):
+                state = apply(state, n, FIXED["cz"].astype(complex), row.qubits[k : k + 2])
             continue
         state = apply(state, n, gate_matrix(row.name, row.params), row.qubits)
     return state

@@ -37,6 +37,12 @@ def _migrate_isa():
     return MigrateIsa
 
 
+def _optimize():
+    from navm.passes.optimize import Optimize
+
+    return Optimize
+
+
 def _place():
     from navm.passes.place import Place
 
@@ -53,6 +59,24 @@ def _schedule():
     from navm.passes.schedule import Schedule
 
     return Schedule
+
+
+def _stage():
+    from navm.passes.stage import Stage
+
+    return Stage
+
+
+def _zoned_place():
+    from navm.passes.zoned_place import ZonedPlace
+
+    return ZonedPlace
+
+
+def _move_route():
+    from navm.passes.move_route import MoveRoute
+
+    return MoveRoute
 
 
 def _strip_noise():
@@ -73,9 +97,13 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "decompose-native": _decompose_native,
     "insert-noise": _insert_noise,
     "migrate-isa": _migrate_isa,
+    "optimize": _optimize,
     "place": _place,
     "route": _route,
     "schedule": _schedule,
+    "stage": _stage,
+    "zoned-place": _zoned_place,
+    "move-route": _move_route,
     "strip-noise": _strip_noise,
     "unroll": _unroll,
 }

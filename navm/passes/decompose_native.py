@@ -9,6 +9,9 @@ rule below is exact up to a global phase (tests check every rule's unitary):
     h = rz(π); r(π/2, π/2)                        (H = Ry(π/2)·Z)
     rx(θ) = r(0, θ)        ry(θ) = r(π/2, θ)
     u3(θ, φ, λ) = rz(λ); r(π/2, θ); rz(φ)         (U = Rz(φ)·Ry(θ)·Rz(λ))
+
+On a device whose native set has `u3` (the zoned devices), every 1-qubit gate
+becomes one `u3` with its matrix (angles from navm.ir.unitaries.u3_angles).
     cx(c, t) = r(π/2, -π/2) t; cz c, t; r(π/2, π/2) t
     swap(a, b) = cx(a, b); cx(b, a); cx(a, b)
 
@@ -22,12 +25,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row
-from navm.ir.gates import KIND
+from navm.ir.gates import KIND, MAX_PARAMS
 from navm.ir.navm import CircuitOp, GateTableAttr, device_name
 from navm.passes.base import NavmPass, module_device
 from navm.passes.decompose_columns import decompose_columns
@@ -94,7 +99,10 @@ def decompose(rows, native: frozenset[str]) -> list[Row]:
 
 
 def _rewrite(row: Row, native: frozenset[str]) -> list[Row]:
-    """One gate's native form, applying rules until everything is native."""
+    """One gate's native form, applying rules until everything is native. Where `u3` is native,
+    every 1-qubit gate is one `u3` with the same matrix (up to phase)."""
+    if "u3" in native and len(row.qubits) == 1:
+        return [_as_u3(row)]
     rule = RULES.get(row.name)
     if rule is None:
         raise NavmError(
@@ -104,6 +112,15 @@ def _rewrite(row: Row, native: frozenset[str]) -> list[Row]:
     if all(r.name in native for r in produced):
         return produced
     return [done for r in produced for done in ([r] if r.name in native else _rewrite(r, native))]
+
+
+def _as_u3(row: Row) -> Row:
+    from navm.ir.unitaries import gate_matrices, u3_angles
+
+    table = np.zeros((1, MAX_PARAMS))
+    table[0, : len(row.params)] = row.params
+    (matrix,) = gate_matrices([row.name], table)
+    return row._replace(name="u3", params=u3_angles(matrix))
 
 
 def native_gate_set(module: ModuleOp, explicit: str | None) -> frozenset[str]:

@@ -24,11 +24,19 @@ PIPELINES = {
     "route_long_cz.qbc": "unroll,place,route",
     "motion.qbc": "unroll,canonicalize",
 }
+ZONED_PIPELINES = {
+    "zoned_chain.qbc": "unroll,decompose-native,migrate-isa{to=1.2},stage,zoned-place,move-route",
+}
 
 
 @pytest.mark.parametrize("program", sorted(PIPELINES))
 def test_ir_after_each_pass(program, snapshot, in_tests_dir):
     assert ir_after_each(program, PIPELINES[program], device="test-small") == snapshot
+
+
+@pytest.mark.parametrize("program", sorted(ZONED_PIPELINES))
+def test_ir_after_each_zoned_pass(program, snapshot, in_tests_dir):
+    assert ir_after_each(program, ZONED_PIPELINES[program], device="zoned") == snapshot
 
 
 def test_migrate_to_isa_1_2_and_back_is_lossless(snapshot, in_tests_dir):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from navm.backends.statevector.matrices import I4, embed
+from navm.ir.unitaries import I4, embed
 from navm.backends.statevector.noise import on_second
 from navm.backends.statevector.program import Channel, Collapse, Event, Unitary
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from navm.backends.statevector.matrices import FIXED, gate_matrices
+from navm.ir.unitaries import FIXED, gate_matrices
 from navm.backends.statevector.noise import (
     PAULI_CHANNELS,
     compose_flips,

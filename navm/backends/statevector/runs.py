@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from navm.backends.statevector.matrices import I4, SWAP, embed
+from navm.ir.unitaries import I4, SWAP, embed
 from navm.backends.statevector.program import Unitary
 
 

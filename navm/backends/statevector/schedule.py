@@ -25,7 +25,7 @@ import numpy as np
 
 from navm.backends.statevector.diagonal import DiagPass, RowDiagonal, as_table, crossing
 from navm.backends.statevector.layout import BLOCK, Layout
-from navm.backends.statevector.matrices import SWAP, embed
+from navm.ir.unitaries import SWAP, embed
 from navm.backends.statevector.program import Unitary
 
 

@@ -17,7 +17,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from navm.backends.statevector.kernels import CHUNK, KIND_COLLAPSE, apply_op
-from navm.backends.statevector.matrices import PAULI_PAIRS
+from navm.ir.unitaries import PAULI_PAIRS
 
 SHOT_BLOCK = 8
 

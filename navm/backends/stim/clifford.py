@@ -52,7 +52,7 @@ def _clifford_matrices() -> tuple[tuple[str, np.ndarray], ...]:
 def rotation_matrix(name: str, params: tuple[float, ...]) -> np.ndarray:
     """The unitary of `rx`/`ry`/`rz`(angle), `r`(axis, angle) or `u3`(θ, φ, λ), as docs/ir.md defines them."""
     if name == "u3":
-        from navm.backends.statevector.matrices import u3_matrix
+        from navm.ir.unitaries import u3_matrix
 
         return u3_matrix(*params)
     if name == "r":

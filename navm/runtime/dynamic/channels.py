@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from navm.backends.statevector.matrices import PAULIS
+from navm.ir.unitaries import PAULIS
 from navm.backends.statevector.noise import (
     PAULI_CHANNELS,
     compose_flips,

@@ -1,6 +1,6 @@
 """Gate matrices for the dynamic path: navm's own definitions, cached by (gate, parameters).
 
-The matrices come from the statevector backend (`navm.backends.statevector.matrices`)
+The matrices come from the statevector backend (`navm.ir.unitaries`)
 so both paths run exactly the same gates. Building a rotation costs tens of µs;
 a dynamic program repeats the same few gates in every shot, so they are cached.
 """
@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from navm.backends.statevector.matrices import FIXED, gate_matrices
+from navm.ir.unitaries import FIXED, gate_matrices
 from navm.ir.gates import MAX_PARAMS
 
 

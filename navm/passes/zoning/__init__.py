@@ -1,0 +1,1 @@
+"""Helpers of the zoned passes (zoned-place, move-route): homes in storage, gate sites, AOD groups."""
