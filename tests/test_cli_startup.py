@@ -18,7 +18,7 @@ import typer.core
 from navm.commands import fast_params
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("jax", "scipy", "jsonschema", "pydantic", "llvmlite", "networkx", "stim")
+HEAVY = ("jax", "scipy", "jsonschema", "pydantic", "llvmlite", "networkx", "stim", "qiskit")
 
 _IMPORTED = r"""
 import io, json, sys, contextlib

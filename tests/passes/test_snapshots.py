@@ -23,6 +23,7 @@ PIPELINES = {
     "place_w_ring.qbc": "unroll,place",
     "route_long_cz.qbc": "unroll,place,route",
     "motion.qbc": "unroll,canonicalize",
+    "optimize.qbc": "unroll,optimize",
 }
 ZONED_PIPELINES = {
     "zoned_chain.qbc": "unroll,decompose-native,migrate-isa{to=1.2},stage,zoned-place,move-route",
