@@ -96,9 +96,9 @@ def opt(
 def compile(
     file: str = typer.Argument(..., help=FILE_HELP, show_default=False),
     device: str = typer.Option(DEFAULT_DEVICE, "--device", help=DEVICE_HELP),
-    emit: str = typer.Option("schedule", "--emit", callback=check_choice("emit", ("ir", "stim", "qasm2",
+    emit: str = typer.Option("schedule", "--emit", callback=check_choice("emit", ("ir", "stim", "qasm2", "naviz",
                                                                                    "schedule", "json")),
-                             help="What to print: schedule, ir, stim, qasm2 or json."),
+                             help="What to print: schedule, ir, stim, qasm2, naviz (zoned devices) or json."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", callback=check_output,
                                           help="Write it here instead of stdout."),
     svg: Optional[Path] = typer.Option(None, "--svg", callback=check_output,
@@ -144,6 +144,21 @@ def run(
     check_request(req)
     compile_passes(options=pass_option)
     run_command(req, json_output=json_output, console=out_console, progress=_progress(json_output))
+
+
+@app.command()
+def evaluate(
+    file: str = typer.Argument(..., help="A .naviz program (MQT QMAP's zoned output) or an ISA 1.2 navm program.",
+                               show_default=False),
+    device: str = typer.Option("zoned", "--device", help="A zoned device profile: a built-in name or a JSON file."),
+    check: bool = typer.Option(True, "--check/--no-check",
+                               help="Run move-check first (default); --no-check scores a program that breaks a rule."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object (see docs/cli.md)."),
+) -> None:
+    """Score a zoned program: move-check, then every fidelity model with its factors."""
+    from navm.commands.evaluate import EvaluateRequest, evaluate_command
+
+    evaluate_command(EvaluateRequest(file, device, check), json_output=json_output, console=out_console)
 
 
 @app.command("exec")

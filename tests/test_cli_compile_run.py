@@ -89,7 +89,7 @@ def test_run_stim_with_detectors_and_dem(capsys):
     [
         (["run", "examples/ghz.qbc", "--backend", "gpu"], "error: --backend: must be one of statevector, stim, not 'gpu'"),
         (["run", "examples/ghz.qbc", "--detectors"], "--detectors and --dem need --backend stim"),
-        (["compile", "examples/ghz.qbc", "--emit", "pdf"], "error: --emit: must be one of ir, stim, qasm2, schedule, json, not 'pdf'"),
+        (["compile", "examples/ghz.qbc", "--emit", "pdf"], "error: --emit: must be one of ir, stim, qasm2, naviz, schedule, json, not 'pdf'"),
         (["run", "examples/qft.sigma.json", "--backend", "stim"], "stim needs a Clifford circuit"),
         (["compile", "examples/ghz.qbc", "--device", "nope"], "error:"),
     ],

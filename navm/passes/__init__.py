@@ -43,6 +43,12 @@ def _optimize():
     return Optimize
 
 
+def _move_check():
+    from navm.passes.move_check import MoveCheck
+
+    return MoveCheck
+
+
 def _place():
     from navm.passes.place import Place
 
@@ -97,6 +103,7 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "decompose-native": _decompose_native,
     "insert-noise": _insert_noise,
     "migrate-isa": _migrate_isa,
+    "move-check": _move_check,
     "optimize": _optimize,
     "place": _place,
     "route": _route,

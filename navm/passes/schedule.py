@@ -23,7 +23,8 @@ each global pulse, each chunk of local gates, each Rydberg stage,
 measurements) with numpy, and only the segments are walked in Python to
 advance the clock. See schedule_parts.py for the pieces.
 
-The module gets `navm.schedule` = {duration_us, stages, two_qubit_gates,
+ISA 1.2 (zoned) programs are timed by the sequential model of docs/zoned.md instead
+(schedule_zoned.py). The module gets `navm.schedule` = {duration_us, stages, two_qubit_gates,
 fidelity_estimate, mode}: the fidelity estimate is the product model — gate
 fidelities × idle decay of every atom over its idle time × unpaired-atom
 errors in each Rydberg stage × preparation and readout errors.
@@ -41,7 +42,7 @@ from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, Module
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row, normalized_table
 from navm.ir.gates import GATES
-from navm.ir.navm import CircuitOp, GateTableAttr
+from navm.ir.navm import CircuitOp, GateTableAttr, isa_version
 from navm.passes.base import NavmPass, module_device, placed_sites
 from navm.passes.schedule_parts import (
     GATE,
@@ -80,12 +81,29 @@ class Schedule(NavmPass):
         if self.mode not in ("asap", "alap"):
             raise NavmError(f"schedule: mode must be 'asap' or 'alap', not '{self.mode}'")
         profile = module_device(module, self.device, self.name)
+        if isa_version(module) == "1.2":  # zoned: the sequential model (schedule_zoned.py)
+            self._run_zoned(module, profile)
+            return
         for op in module.body.block.ops:
             if isinstance(op, CircuitOp):
                 sites = placed_sites(op, self.name)
                 timed, summary = schedule_table(op.gate_table, sites, profile, self.mode)
                 op.properties["table"] = GateTableAttr(timed)
                 module.attributes[SCHEDULE_ATTR] = _summary_attr(summary, self.mode)
+
+    def _run_zoned(self, module: ModuleOp, profile) -> None:
+        from navm.passes.schedule_zoned import schedule_zoned, summary_attr
+
+        if profile.architecture is None:
+            raise NavmError(f"schedule: an ISA 1.2 program needs a zoned device, and '{profile.name}' has no "
+                            "architecture section; try --device zoned")
+        for op in module.body.block.ops:
+            if isinstance(op, CircuitOp):
+                placed_sites(op, self.name)
+                _check_native(op.gate_table, profile)
+                timed, summary = schedule_zoned(op.gate_table, op.qubit_placement, profile)
+                op.properties["table"] = GateTableAttr(timed)
+                module.attributes[SCHEDULE_ATTR] = summary_attr(summary)
 
 
 def schedule_rows(rows: list[Row], sites: np.ndarray, profile, mode: str = "asap"):

@@ -1,14 +1,20 @@
-"""The schedule of a compiled module as plain data (for `--json`) and as a rich table."""
+"""The schedule of a compiled module as plain data (for `--json`) and as a rich table.
+
+Zoned (ISA 1.2) programs add what their schedule summary holds: the counts of atom
+transfers, AOD groups and pulses (`motion`), and every fidelity model with its factors
+(`fidelity_models`: navm's own, ZAC's, ZAC's with unpaired excitation; docs/zoned.md).
+"""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, FloatAttr, IntegerAttr, ModuleOp, StringAttr
 
 from navm.ir.circuit_table import Row
-from navm.ir.gates import GATES, OPCODE
+from navm.ir.gates import GATES, OPCODE, pulse_pairs
 from navm.ir.navm import CircuitOp, device_name, isa_version
 
 
@@ -33,6 +39,10 @@ class ScheduleReport:
     spectators: int
     gate_counts: dict[str, int] = field(default_factory=dict)
     output_permutation: list[int] | None = None
+    fidelity_models: dict[str, dict] = field(default_factory=dict)
+    """Model name → {fidelity, log10, factors, factors_log10, counts} (zoned programs)."""
+    motion: dict[str, int] | None = None
+    """Zoned programs: pulses, transfers, load/move/store groups, unpaired exposures."""
 
     def to_json(self) -> dict:
         return {
@@ -46,6 +56,8 @@ class ScheduleReport:
                 "two_qubit_gates": self.two_qubit_gates,
                 "swaps_added": self.swaps_added,
                 "fidelity_estimate": self.fidelity_estimate,
+                "fidelity_models": self.fidelity_models,
+                "motion": self.motion,
                 "stage_list": [
                     {"index": s.index, "start_us": s.start_us, "gates": [list(g) for g in s.gates]} for s in self.stages
                 ],
@@ -70,6 +82,41 @@ def _int_attr(module: ModuleOp, name: str) -> int:
     return int(getattr(getattr(attr, "value", None), "data", getattr(attr, "data", 0)))
 
 
+def _plain(attr):
+    """An attribute of the schedule summary as plain Python (dicts, numbers, strings)."""
+    if isinstance(attr, DictionaryAttr):
+        return {k: _plain(v) for k, v in attr.data.items()}
+    if isinstance(attr, (FloatAttr, IntegerAttr)):
+        return attr.value.data
+    if isinstance(attr, StringAttr):
+        return attr.data
+    return None
+
+
+MOTION_KEYS = ("transfers", "load_groups", "move_groups", "store_groups", "unpaired_exposures")
+
+
+def _models(summary: DictionaryAttr | None) -> dict[str, dict]:
+    """Each model as JSON: its factors also as values (10^log10; a log10 of -inf reads as 0 and null)."""
+    if summary is None or "fidelity_models" not in summary.data:
+        return {}
+    out = {}
+    for name, model in _plain(summary.data["fidelity_models"]).items():
+        logs = model.get("factors_log10", {})
+        out[name] = {
+            "fidelity": model.get("fidelity"),
+            "log10": _finite(model.get("log10")),
+            "factors": {k: (10.0 ** v if v != -math.inf else 0.0) for k, v in logs.items()},
+            "factors_log10": {k: _finite(v) for k, v in logs.items()},
+            "counts": model.get("counts", {}),
+        }
+    return out
+
+
+def _finite(value):
+    return None if value is None or value == -math.inf else value
+
+
 def schedule_report(module: ModuleOp) -> ScheduleReport:
     (op,) = [o for o in module.body.block.ops if isinstance(o, CircuitOp)] or [None]
     if op is None:
@@ -83,7 +130,10 @@ def schedule_report(module: ModuleOp) -> ScheduleReport:
         counts[GATES[OPCODE[row.name]].printed_name] += 1
         if row.timing is not None and row.timing[2] >= 0:
             stage = by_stage.setdefault(row.timing[2], Stage(row.timing[2], row.timing[0], []))
-            stage.gates.append(tuple(row.qubits))
+            if row.name == "rydberg":  # one pulse: a CZ on each pair
+                stage.gates.extend(pulse_pairs(row.qubits))
+            else:
+                stage.gates.append(tuple(row.qubits))
     summary = module.attributes.get("navm.schedule")
     blockade = module.attributes.get("navm.blockade")
     perm = module.attributes.get("navm.output_permutation")
@@ -100,6 +150,10 @@ def schedule_report(module: ModuleOp) -> ScheduleReport:
         spectators=int(_number(blockade, "spectators", 0)),
         gate_counts=dict(sorted(counts.items())),
         output_permutation=[int(a.data) for a in perm.data] if isinstance(perm, ArrayAttr) else None,
+        fidelity_models=_models(summary),
+        motion=({"pulses": int(_number(summary, "stages", 0)),
+                 **{k: int(_number(summary, k, 0)) for k in MOTION_KEYS}}
+                if summary is not None and "transfers" in summary.data else None),
     )
 
 
@@ -120,10 +174,18 @@ def render_table(report: ScheduleReport, console, *, noise: str | None = None) -
     summary.add_row("duration", f"{report.duration_us:.3f} µs")
     summary.add_row("Rydberg stages", str(len(report.stages)))
     summary.add_row("two-qubit gates", str(report.two_qubit_gates))
-    summary.add_row("swaps added", str(report.swaps_added))
-    summary.add_row("spectator atoms", str(report.spectators))
+    if report.motion is None:
+        summary.add_row("swaps added", str(report.swaps_added))
+        summary.add_row("spectator atoms", str(report.spectators))
+    else:
+        m = report.motion
+        summary.add_row("atom transfers", str(m["transfers"]))
+        summary.add_row("AOD groups (load/move/store)", f"{m['load_groups']}/{m['move_groups']}/{m['store_groups']}")
+        summary.add_row("unpaired exposures", str(m["unpaired_exposures"]))
     summary.add_row("fidelity estimate", f"{report.fidelity_estimate:.6f}")
     console.print(summary)
+    if report.fidelity_models:
+        render_models(report.fidelity_models, console)
     if noise is not None:
         console.print(f"noise: {noise}", markup=False)
     if not report.stages:
@@ -144,3 +206,27 @@ def render_table(report: ScheduleReport, console, *, noise: str | None = None) -
     if hidden > 0:
         stages.add_row("…", "", "", f"{hidden} more stages (--emit json lists every stage)", style="dim")
     console.print(stages)
+
+
+def render_models(models: dict[str, dict], console) -> None:
+    """The fidelity models side by side, one column each: fidelity, log10, then every factor (—
+    where a model has no such factor; JSON also has each factor's log10)."""
+    from rich.table import Table
+
+    names = list(dict.fromkeys(k for model in models.values() for k in model["factors"]))
+    table = Table(title="fidelity models")
+    table.add_column("")
+    for name in models:
+        table.add_column(name, justify="right")
+    table.add_row("fidelity", *(_fidelity_text(m["fidelity"]) for m in models.values()), style="bold")
+    table.add_row("log10", *("-inf" if m["log10"] is None else f"{m['log10']:.6f}" for m in models.values()))
+    for k in names:
+        table.add_row(f"× {k.replace('_', ' ')}", *(_fidelity_text(m["factors"][k]) if k in m["factors"] else "—"
+                                                    for m in models.values()))
+    console.print(table)
+
+
+def _fidelity_text(value: float) -> str:
+    """Six decimals, or three significant digits in exponent form below 0.001 (the log10 column
+    carries what underflows)."""
+    return f"{value:.6f}" if value >= 1e-3 or value == 0 else f"{value:.3e}"

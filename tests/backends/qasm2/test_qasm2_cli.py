@@ -50,7 +50,7 @@ def test_noise_is_refused_with_a_note(capsys, tmp_path):
 
 def test_an_unknown_emit_lists_qasm2(capsys):
     rc, _, err = run_cli("compile", "examples/ghz.qbc", "--emit", "qasm3", capsys=capsys)
-    assert rc == 2 and "error: --emit: must be one of ir, stim, qasm2, schedule, json, not 'qasm3' (did you mean 'qasm2'?)" in err
+    assert rc == 2 and "error: --emit: must be one of ir, stim, qasm2, naviz, schedule, json, not 'qasm3' (did you mean 'qasm2'?)" in err
 
 
 def test_help_mentions_qasm2(capsys):
