@@ -112,7 +112,7 @@ def compile(
     from navm.commands.compile import CompileRequest, compile_command
     from navm.pipeline import compile_passes
 
-    compile_passes(seed=seed, options=pass_option)  # bad pass options fail before any work
+    compile_passes(device, seed=seed, options=pass_option)  # a bad device or pass option fails before any work
     req = CompileRequest(file, device, "json" if json_output else emit, output, svg, noise_mode(noise), seed,
                          tuple(pass_option))
     compile_command(req, console=out_console, progress=_progress(json_output or emit != "schedule"))
@@ -142,7 +142,7 @@ def run(
     req = RunRequest(file, device, backend, shots, seed, noise_mode(noise), tuple(observable), detectors, dem,
                      None, tuple(pass_option))
     check_request(req)
-    compile_passes(options=pass_option)
+    compile_passes(device, options=pass_option)
     run_command(req, json_output=json_output, console=out_console, progress=_progress(json_output))
 
 

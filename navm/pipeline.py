@@ -77,11 +77,25 @@ def run_pipeline(
         stdout.write(text)
 
 
-# What `navm compile` runs: everything from source to a scheduled native circuit.
+# What `navm compile` runs: everything from source to a scheduled native circuit, on a fixed lattice
+# (atoms stay where `place` puts them, SWAPs bring partners together) ...
 COMPILE_PIPELINE = (
     "unroll,decompose-native,canonicalize,migrate-isa{to=1.1},place,route,"
     "decompose-native,canonicalize,schedule,blockade-check"
 )
+# ... and on a zoned device (idle atoms in storage, the AOD carries each pulse's atoms to gate sites;
+# docs/zoned.md).
+ZONED_PIPELINE = (
+    "unroll,optimize,decompose-native,canonicalize,migrate-isa{to=1.2},stage,zoned-place,move-route,"
+    "schedule,move-check"
+)
+
+
+def pipeline_for(device: str) -> str:
+    """The compile pipeline for a device: the zoned one for profiles with an architecture section."""
+    from navm.devices import load_profile
+
+    return ZONED_PIPELINE if load_profile(device).zoned else COMPILE_PIPELINE
 DEFAULT_DEVICE = "default"
 
 NOISE_MODES = ("program", "device", "none")
@@ -136,10 +150,12 @@ def module_channels(module: ModuleOp) -> dict[str, int]:
     return total
 
 
-def compile_passes(*, seed: int | None = None, options: Sequence[str] = ()) -> list[ModulePass]:
-    """The compile pipeline's passes; `seed` goes to every pass with a seed (place, route), and each
-    of `options` (`place{override=true}`) sets options of that pass wherever it runs."""
-    passes = parse_pipeline(COMPILE_PIPELINE)
+def compile_passes(device: str = DEFAULT_DEVICE, *, seed: int | None = None,
+                   options: Sequence[str] = ()) -> list[ModulePass]:
+    """The compile pipeline's passes for `device`; `seed` goes to every pass with a seed (place, route),
+    and each of `options` (`place{override=true}`) sets options of that pass wherever it runs."""
+    spec = pipeline_for(device)
+    passes = parse_pipeline(spec)
     if seed is not None:
         passes = [dataclasses.replace(p, seed=seed) if hasattr(p, "seed") else p for p in passes]
     from navm.passes import PASSES
@@ -149,7 +165,7 @@ def compile_passes(*, seed: int | None = None, options: Sequence[str] = ()) -> l
         for cls, values in parse_pass_options(spec, PASSES, origin="--pass-option"):
             if not any(p.name == cls.name for p in passes):
                 raise NavmError(f"--pass-option: '{cls.name}' is not part of the compile pipeline",
-                                notes=(f"the pipeline: {COMPILE_PIPELINE}",
+                                notes=(f"the pipeline for {device}: {spec}",
                                        "use `navm opt -p` to run other passes"))
             passes = [dataclasses.replace(p, **values) if p.name == cls.name else p for p in passes]
     return passes
@@ -161,7 +177,7 @@ def compile_program(module: ModuleOp, device: str = DEFAULT_DEVICE, *, noise: st
     """The full compilation for a device, with the noise of `noise` (NOISE_MODES)."""
     if noise not in NOISE_MODES:
         raise NavmError(f"noise must be one of {', '.join(NOISE_MODES)}, not {noise!r}")
-    compile_module(module, compile_passes(seed=seed, options=options), device=device, progress=progress)
+    compile_module(module, compile_passes(device, seed=seed, options=options), device=device, progress=progress)
     program = module_channels(module)
     if noise == "program":
         return module, NoiseApplied("program", program)

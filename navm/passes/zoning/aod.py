@@ -6,9 +6,9 @@ columns keep their order and never cross or merge, and distinct rows (columns) s
 AOD's minimum spacing apart. Loading picks up every atom at a crossing, so the crossings of the
 rows and columns a group is loaded with may hold no atom outside the group. Movers that can share
 an AOD form a group: load, one move, store. Fewer groups is less time (each costs two transfers
-and its longest move), so movers are packed greedily, in order of position, into the first group
-they fit; then the groups are ordered so that a group that frees a trap goes before the group
-that fills it.
+and its longest move), so movers are packed greedily into the first group they fit, taken in the
+order their traps free up (an atom after the one that must leave its destination first); a group
+may hold both, as the one leaves while the other arrives.
 """
 
 from __future__ import annotations
@@ -16,14 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 EPS = 1e-6
-
-
-class TrapCycle(ValueError):
-    """The movers' destinations form a cycle of occupied traps; `atoms` are on it."""
-
-    def __init__(self, atoms: list[int]) -> None:
-        super().__init__("the moves of a rearrangement form a cycle of traps")
-        self.atoms = atoms
 
 
 @dataclass(frozen=True)
@@ -59,38 +51,75 @@ def compatible(a: Mover, b: Mover, spacing: float) -> bool:
 
 def routed_groups(movers: list[Mover], homes: dict[int, tuple[float, float]], occupied: set[tuple[float, float]],
                   spacing: float, max_rows: int, max_cols: int) -> list[list[Mover]]:
-    """`aod_groups`, with every cycle of traps (atoms that must take each other's places) broken by
-    sending one of its atoms home first and on to its destination in a group of its own afterwards."""
+    """Movers in groups one AOD can carry at once, in an order where an atom leaves a trap before
+    another is stored in it. Where atoms must take each other's places (a cycle of traps), one atom
+    of each cycle goes home first and on to its destination after all the others (its second leg
+    packed with the other second legs). `occupied`: atoms in traps that do not move."""
+    movers, later = _break_cycles(movers, homes)
+    blocked = occupied | {_key(m.start) for m in movers + later} | {_key(m.end) for m in movers + later}
+    return _pack(movers, blocked, spacing, max_rows, max_cols) + _pack(later, blocked, spacing, max_rows, max_cols)
+
+
+def _waits_for(movers: list[Mover]) -> dict[int, int]:
+    """atom → the atom that must leave the trap it goes to first."""
+    leaving = {_key(m.start): m.atom for m in movers}
+    return {m.atom: leaving[_key(m.end)] for m in movers
+            if _key(m.end) in leaving and leaving[_key(m.end)] != m.atom}
+
+
+def _break_cycles(movers: list[Mover], homes) -> tuple[list[Mover], list[Mover]]:
+    waits = _waits_for(movers)
+    by_atom = {m.atom: m for m in movers}
     later: list[Mover] = []
-    while True:
-        try:
-            return aod_groups(movers, occupied, spacing, max_rows, max_cols) + [[m] for m in later]
-        except TrapCycle as cycle:
-            atom = cycle.atoms[0]
-            (m,) = [m for m in movers if m.atom == atom]
-            movers = [x for x in movers if x.atom != atom] + [Mover(atom, m.start, homes[atom])]
-            later.insert(0, Mover(atom, homes[atom], m.end))
+    seen: set[int] = set()
+    for m in movers:
+        path, a = [], m.atom
+        while a in waits and a not in seen and a not in path:
+            path.append(a)
+            a = waits[a]
+        if a in path:  # a cycle: send its first atom home, and on to its destination at the end
+            home_leg = Mover(a, by_atom[a].start, homes[a])
+            later.append(Mover(a, homes[a], by_atom[a].end))
+            by_atom[a] = home_leg
+            waits = _waits_for(list(by_atom.values()))
+        seen.update(path)
+    return list(by_atom.values()), later
 
 
-def aod_groups(movers: list[Mover], occupied: set[tuple[float, float]], spacing: float,
-               max_rows: int, max_cols: int) -> list[list[Mover]]:
-    """Movers in groups one AOD can carry at once, in an order that frees traps before filling them.
-    `occupied`: positions of atoms in traps that do not move (no group may load at them)."""
-    starts = {_key(m.start) for m in movers}
-    ends = {_key(m.end) for m in movers}
-    blocked = occupied | starts | ends  # another mover may still be there, or have arrived
-    groups: list[Group] = []
+def _pack(movers: list[Mover], blocked: set, spacing: float, max_rows: int, max_cols: int) -> list[list[Mover]]:
+    """Greedy packing, atoms taken in order of their dependencies (then of position): an atom joins
+    the first group that is not earlier than the group of the atom it waits for, and that it fits."""
+    waits = _waits_for(movers)
+    by_atom = {m.atom: m for m in movers}
+    order: list[Mover] = []
+    placed: set[int] = set()
+
+    def visit(m: Mover) -> None:
+        if m.atom in placed:
+            return
+        placed.add(m.atom)
+        if m.atom in waits:
+            visit(by_atom[waits[m.atom]])
+        order.append(m)
+
     for m in sorted(movers, key=lambda m: (m.start[1], m.start[0])):
-        for g in groups:
-            if _fits(g, m, blocked, spacing, max_rows, max_cols):
+        visit(m)
+    groups: list[Group] = []
+    group_of: dict[int, int] = {}
+    for m in order:
+        first = group_of[waits[m.atom]] if m.atom in waits else 0
+        for k in range(first, len(groups)):
+            if _fits(groups[k], m, blocked, spacing, max_rows, max_cols):
                 break
         else:
-            g = Group()
-            groups.append(g)
+            groups.append(Group())
+            k = len(groups) - 1
+        g = groups[k]
         g.movers.append(m)
         g.xs.add(m.start[0])
         g.ys.add(m.start[1])
-    return _ordered([g.movers for g in groups])
+        group_of[m.atom] = k
+    return [g.movers for g in groups]
 
 
 def _fits(g: Group, m: Mover, blocked: set, spacing: float, max_rows: int, max_cols: int) -> bool:
@@ -101,19 +130,3 @@ def _fits(g: Group, m: Mover, blocked: set, spacing: float, max_rows: int, max_c
     own = {_key(o.start) for o in g.movers} | {_key(m.start)}
     new = {(m.start[0], y) for y in g.ys | {m.start[1]}} | {(x, m.start[1]) for x in g.xs}
     return not any(_key(p) in blocked and _key(p) not in own for p in new)
-
-
-def _ordered(groups: list[list[Mover]]) -> list[list[Mover]]:
-    """Groups in an order where a group leaving a trap goes before any group that arrives there."""
-    leaves = [{_key(m.start) for m in g} for g in groups]
-    arrives = [{_key(m.end) for m in g} for g in groups]
-    after = {i: {j for j in range(len(groups)) if j != i and arrives[i] & leaves[j]} for i in range(len(groups))}
-    done: list[int] = []
-    left = list(range(len(groups)))
-    while left:
-        ready = [i for i in left if not (after[i] - set(done))]
-        if not ready:
-            raise TrapCycle([m.atom for i in left for m in groups[i]])
-        done.append(ready[0])
-        left.remove(ready[0])
-    return [groups[i] for i in done]
