@@ -31,7 +31,7 @@ from navm.pipeline import COMPILE_PIPELINE, compile_module  # noqa: E402
 from navm.devices import load_profile  # noqa: E402
 from navm.devices.blockade import blockade_pairs  # noqa: E402
 
-DEVICE = "default"
+DEVICE = "square-16x16"
 
 
 def random_circuit(n_qubits: int, n_gates: int, seed: int = 0) -> list[Row]:

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 
 BENCHMARKS = ("ghz", "qft", "qftentangled", "wstate", "graphstate", "dj", "qaoa", "vqe_two_local", "randomcircuit")
-DEVICE = "default"
+DEVICE = "square-16x16"
 
 
 @dataclass

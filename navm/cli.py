@@ -46,7 +46,7 @@ app = typer.Typer(
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 70
-DEFAULT_DEVICE = "default"  # navm.pipeline.DEFAULT_DEVICE, repeated so --help needs no compiler import
+DEFAULT_DEVICE = "zoned"  # navm.pipeline.DEFAULT_DEVICE, repeated so --help needs no compiler import
 
 FILE_HELP = "A .qbc, .sigma.json, .qasm or IR-text (.mlir) file, or module.py:kernel (bloqade)."
 DEVICE_HELP = "Device profile: a built-in name (navm devices) or a JSON file."

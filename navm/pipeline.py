@@ -86,8 +86,8 @@ COMPILE_PIPELINE = (
 # ... and on a zoned device (idle atoms in storage, the AOD carries each pulse's atoms to gate sites;
 # docs/zoned.md).
 ZONED_PIPELINE = (
-    "unroll,optimize,decompose-native,canonicalize,migrate-isa{to=1.2},stage,zoned-place,move-route,"
-    "schedule,move-check"
+    "unroll,optimize{permute_outputs=true},decompose-native,canonicalize,"
+    "migrate-isa{to=1.2,keep_placement=false},stage,zoned-place,move-route,schedule,move-check"
 )
 
 
@@ -96,7 +96,7 @@ def pipeline_for(device: str) -> str:
     from navm.devices import load_profile
 
     return ZONED_PIPELINE if load_profile(device).zoned else COMPILE_PIPELINE
-DEFAULT_DEVICE = "default"
+DEFAULT_DEVICE = "zoned"
 
 NOISE_MODES = ("program", "device", "none")
 """Which noise a compiled circuit carries (docs/cli.md, "Noise"):

@@ -36,7 +36,7 @@ def test_output_file_reads_back(capsys, in_tests_dir, tmp_path):
 def test_passes_lists_options(capsys):
     rc, out, _ = run_cli("passes", capsys=capsys)
     assert rc == 0
-    assert "migrate-isa{to=1.1,device=none}" in out and "unroll{max_steps=100000000}" in out
+    assert "migrate-isa{to=1.1,device=none,keep_placement=true}" in out and "unroll{max_steps=100000000}" in out
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ def test_shell_completion_script(capsys):
 def test_devices_lists_names_kinds_and_site_counts(capsys):
     rows = run_json("devices", capsys=capsys)
     by_name = {r["name"]: r for r in rows}
-    assert by_name["default"]["sites"] == 256 and by_name["default"]["kind"] == "square"
+    assert by_name["square-16x16"]["sites"] == 256 and by_name["square-16x16"]["kind"] == "square"
     assert by_name["test-small"]["sites"] == 13 and by_name["test-small"]["kind"] == "zoned (entangling, storage)"
     rc, out, _ = run_cli("devices", capsys=capsys)
     assert rc == 0 and "test-small" in out and "256" in out
@@ -51,7 +51,7 @@ def test_devices_show_prints_the_profile(capsys):
     shown = run_json("devices", "show", "test-small", "--sites", capsys=capsys)
     assert shown["profile"]["name"] == "navm-test-small" and shown["derived"]["sites"] == 13
     assert shown["sites"][9] == {"id": 9, "x_um": 0.0, "y_um": 30.0, "zone": "storage", "min_isa": "1.1"}
-    rc, out, _ = run_cli("devices", "show", "default", "--sites", capsys=capsys)
+    rc, out, _ = run_cli("devices", "show", "square-16x16", "--sites", capsys=capsys)
     assert "216 more sites (--json lists them all)" in out
 
 

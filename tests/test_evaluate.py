@@ -67,8 +67,8 @@ def test_evaluate_reads_navm_programs_too(capsys):
 
 @pytest.mark.parametrize("args, message", [
     (("tests/programs/bell.qbc",), "navm evaluate scores zoned programs (ISA 1.2, atom motion); this one is ISA 1.0"),
-    ((f"{QMAP}/ghz3_aware.naviz", "--device", "default"),
-     "error: navm evaluate scores zoned programs, and device 'default' has no zoned architecture"),
+    ((f"{QMAP}/ghz3_aware.naviz", "--device", "square-16x16"),
+     "error: navm evaluate scores zoned programs, and device 'square-16x16' has no zoned architecture"),
     (("missing.naviz",), "error: missing.naviz: no such file"),
 ])
 def test_evaluate_errors(capsys, args, message):
@@ -102,7 +102,7 @@ def test_compile_emit_naviz_writes_the_zoned_program(capsys, monkeypatch, tmp_pa
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--emit", "naviz"), "error: --emit naviz writes zoned programs (atom motion), and device 'default' is not "
+    (("--device", "square-16x16", "--emit", "naviz"), "error: --emit naviz writes zoned programs (atom motion), and device 'square-16x16' is not "
                           "zoned"),
     (("--device", "zoned", "--emit", "naviz", "--noise"), "error: --emit naviz cannot carry the device noise model"),
     (("--emit", "navi"), "error: --emit: must be one of ir, stim, qasm2, naviz, schedule, json, not 'navi' "

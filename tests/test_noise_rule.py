@@ -28,7 +28,7 @@ def _program_channels(path: str) -> dict[str, int]:
     from navm.runtime.vm import DynamicValueError
 
     try:
-        return compile_program(load(ROOT / path), "default")[1].program
+        return compile_program(load(ROOT / path), "square-16x16")[1].program
     except DynamicValueError:
         from navm.runtime.dynamic import program_channels
 
@@ -121,7 +121,7 @@ def _detectors(path: str) -> list[list[int]]:
     from navm.api import the_circuit
     from navm.ir.gates import OPCODE
 
-    module, _ = compile_program(load(ROOT / path), "default")
+    module, _ = compile_program(load(ROOT / path), "square-16x16")
     table = the_circuit(module, path).gate_table
     rows = np.flatnonzero(table.opcode == OPCODE["detector"])
     return [table.records[table.record_offsets[r]:table.record_offsets[r + 1]].tolist() for r in rows]

@@ -59,7 +59,7 @@ def embed(state: np.ndarray, n: int, permutation: list[int], atoms: int) -> np.n
     return out
 
 
-def check(n, rows, device="default", sites=None):
+def check(n, rows, device="square-16x16", sites=None):
     op, permutation = compiled(n, rows, device, sites)
     atoms = op.qubit_placement.num_qubits
     got = final_state(op.gate_table, atoms)
@@ -76,5 +76,5 @@ def test_compiled_circuit_keeps_the_state(circuit):
 
 def test_far_apart_user_placement_needs_routing_and_keeps_the_state():
     rows = [Row("h", (0,), ()), Row("cx", (0, 1), ()), Row("cx", (1, 2), ()), Row("cz", (0, 2), ()), Row("t", (2,), ())]
-    op = check(3, rows, device="default", sites=[0, 40, 255])
+    op = check(3, rows, device="square-16x16", sites=[0, 40, 255])
     assert op.gate_table.scheduled

@@ -1,6 +1,6 @@
 """Device profiles: the site lattice, radii, ISA version, native gates and noise model of a device.
 
-See docs/devices.md for the format; `load_profile("default")` for the built-in one.
+See docs/devices.md for the format; `load_profile("square-16x16")` for the built-in one.
 Blockade geometry (graph, restriction, triangles) is in `navm.devices.blockade`.
 """
 

@@ -83,6 +83,27 @@ class Architecture:
         return out
 
     @cached_property
+    def gate_sites(self) -> list[tuple[int, int]]:
+        """Every gate site as (zone index, site index)."""
+        return [(z, k) for z, zone in enumerate(self.zones) for k in range(len(zone.left))]
+
+    @cached_property
+    def gate_site_centres(self) -> np.ndarray:
+        """(sites, 2): the midpoint of each gate site's two traps, in `gate_sites` order."""
+        return np.array([(self.coords[self.zones[z].left[k]] + self.coords[self.zones[z].right[k]]) / 2
+                         for z, k in self.gate_sites]).reshape(-1, 2)
+
+    def storage_by_distance(self, trap: int) -> np.ndarray:
+        """Storage trap ids, nearest to `trap` first (cached per trap: the zoned passes ask often)."""
+        cache = self.__dict__.setdefault("_storage_order", {})
+        order = cache.get(trap)
+        if order is None:
+            xy = self.coords[self.storage]
+            d = np.hypot(xy[:, 0] - self.coords[trap, 0], xy[:, 1] - self.coords[trap, 1])
+            order = cache[trap] = self.storage[np.argsort(d, kind="stable")]
+        return order
+
+    @cached_property
     def is_storage(self) -> np.ndarray:
         mask = np.zeros(len(self.coords), bool)
         mask[self.storage] = True

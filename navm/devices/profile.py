@@ -389,7 +389,7 @@ def profile_document(name_or_path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def load_profile(name_or_path: str | os.PathLike[str]) -> DeviceProfile:
-    """A built-in profile by name ("default", "builtin:default") or a profile file by path.
+    """A built-in profile by name ("square-16x16", "builtin:square-16x16") or a profile file by path.
 
     Cached per resolved path and modification time, so callers may load freely.
     """

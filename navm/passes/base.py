@@ -37,6 +37,20 @@ def module_device(module: ModuleOp, explicit: str | None, pass_name: str):
     return load_profile(name)
 
 
+PERMUTATION_ATTR = "navm.output_permutation"
+"""Module attribute: entry k = the qubit (atom) holding program qubit k's state at the end."""
+
+
+def record_output_permutation(module: ModuleOp, final: list[int]) -> None:
+    """Compose `final` (qubit k's state now ends on final[k]) into the module's output permutation."""
+    from xdsl.dialects.builtin import ArrayAttr, IntAttr
+
+    previous = module.attributes.get(PERMUTATION_ATTR)
+    if isinstance(previous, ArrayAttr):
+        final = [final[a.data] for a in previous.data]
+    module.attributes[PERMUTATION_ATTR] = ArrayAttr([IntAttr(a) for a in final])
+
+
 def placed_sites(op, pass_name: str):
     """The site of every qubit of a circuit op; an error naming `pass_name` if any is unplaced."""
     sites = op.qubit_placement.sites

@@ -42,6 +42,10 @@ class MigrateIsa(NavmPass):
     device: str | None = None
     """Device profile (built-in name or path); defaults to the module's navm.device."""
 
+    keep_placement: bool = True
+    """Map the program's declared positions to the target's form; false: drop them (every atom
+    unplaced), as the zoned pipeline does: on a zoned device `zoned-place` places atoms itself."""
+
     def run(self, ctx: Context, module: ModuleOp) -> None:
         target = self.to if isinstance(self.to, str) else f"{self.to:.1f}"
         if target not in SUPPORTED_ISA_VERSIONS:
@@ -50,6 +54,8 @@ class MigrateIsa(NavmPass):
                 f"{', '.join(SUPPORTED_ISA_VERSIONS)}"
             )
         source = isa_version(module)
+        if not self.keep_placement:
+            _drop_placement(module, target)
         if source == target:
             return
         if target != "1.2":
@@ -112,6 +118,18 @@ class _SiteMapper:
             if s >= 0:
                 coords[q] = self.coords_of(s, p.decl_loc(q))
         return Placement(p.num_qubits, coords=coords, decl_locs=p.decl_locs)
+
+
+def _drop_placement(module: ModuleOp, target: str) -> None:
+    """Forget where the program put its atoms: declarations go, circuits' atoms become unplaced."""
+    for op in list(module.body.block.ops):
+        if isinstance(op, QbcInstruction) and op.SIGNATURE.mnemonic in ("QLOC", "QSITE"):
+            op.detach()
+            op.erase()
+        elif isinstance(op, CircuitOp):
+            n = op.qubit_placement.num_qubits
+            op.properties["placement"] = PlacementAttr(Placement.empty(n, target))
+    set_isa_version(module, target)
 
 
 def _no_motion(module: ModuleOp, target: str) -> None:

@@ -5,12 +5,14 @@ destination traps and one `store` group, which an AOD usually cannot do at once 
 cross, loading would pick up bystanders). This pass replays the atoms' positions and rewrites
 each such block as groups one AOD can carry (navm/passes/zoning/aod.py): per group a `load`, a
 `move` and a `store`, ordered so that traps are freed before they are filled; where atoms must
-take each other's places (a cycle), one of them goes home first and on in a group of its own.
+take each other's places (a cycle), one of them steps aside to a free storage trap first and goes on
+in a later group.
 Motion that is already in another shape (written by hand, or routed before) is left as it is.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -20,7 +22,7 @@ from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row
 from navm.ir.navm import CircuitOp, GateTableAttr
 from navm.passes.base import NavmPass, module_device, placed_sites
-from navm.passes.zoning.aod import Mover, routed_groups
+from navm.passes.zoning.aod import Mover, position_key, routed_groups
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class MoveRoute(NavmPass):
 def route_rows(rows: list[Row], sites: list[int], arch) -> list[Row]:
     coords = arch.coords
     pos = {q: (float(coords[s, 0]), float(coords[s, 1])) for q, s in enumerate(sites)}
-    homes = dict(pos)  # zoned-place starts every atom at its home
+    storage_xy = [(float(x), float(y)) for x, y in coords[arch.storage]]
     aod = arch.aods[0]
     out: list[Row] = []
     group = 0
@@ -69,9 +71,17 @@ def route_rows(rows: list[Row], sites: list[int], arch) -> list[Row]:
         end, movers = block
         moving = {m.atom for m in movers}
         movers = [Mover(m.atom, pos[m.atom], m.end) for m in movers]
-        occupied = {(round(p[0], 3), round(p[1], 3)) for q, p in pos.items() if q not in moving}
+        occupied = {position_key(p) for q, p in pos.items() if q not in moving}
+        bound = occupied | {position_key(m.start) for m in movers} | {position_key(m.end) for m in movers}
+
+        def park(mover: Mover) -> tuple[float, float]:
+            """The free storage trap nearest to a mover that must step aside."""
+            spot = min((p for p in storage_xy if position_key(p) not in bound), key=lambda p: math.dist(p, mover.start))
+            bound.add(position_key(spot))
+            return spot
+
         try:
-            groups = routed_groups(movers, homes, occupied, aod.min_spacing_um, aod.rows, aod.cols)
+            groups = routed_groups(movers, park, occupied, aod.min_spacing_um, aod.rows, aod.cols)
         except ValueError as err:
             raise NavmError(f"move-route: {err}", rows[i].loc) from None
         loc = rows[i].loc

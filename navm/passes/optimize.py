@@ -29,7 +29,7 @@ from xdsl.dialects.builtin import ModuleOp
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable
 from navm.ir.navm import CircuitOp, GateTableAttr
-from navm.passes.base import NavmPass
+from navm.passes.base import NavmPass, record_output_permutation
 
 BASES = ("u3", "r")
 MAX_ROUNDS = 8
@@ -52,6 +52,10 @@ class Optimize(NavmPass):
     elide_swaps: bool = True
     """Replace each swap by relabelling the rows after it, where every qubit it moves is measured last."""
 
+    permute_outputs: bool = False
+    """Elide every swap, and record where each qubit's state ends (navm.output_permutation): the
+    compiled circuit then equals the source up to that permutation (the zoned pipeline's choice)."""
+
     def run(self, ctx: Context, module: ModuleOp) -> None:
         if self.basis not in BASES:
             raise NavmError(f"optimize: basis must be one of {', '.join(BASES)}, got '{self.basis}'")
@@ -59,19 +63,29 @@ class Optimize(NavmPass):
             raise NavmError(f"optimize: tolerance must be in [0, 1), got {self.tolerance}")
         for op in module.body.block.ops:
             if isinstance(op, CircuitOp):
-                table = optimize_table(op.gate_table, op.qubit_placement.num_qubits, basis=self.basis,
-                                       resynthesize=self.resynthesize, tolerance=self.tolerance,
-                                       elide_swaps=self.elide_swaps)
+                table, perm = optimize_circuit(op.gate_table, op.qubit_placement.num_qubits, basis=self.basis,
+                                               resynthesize=self.resynthesize, tolerance=self.tolerance,
+                                               elide_swaps=self.elide_swaps, permute_outputs=self.permute_outputs)
                 op.properties["table"] = GateTableAttr(table)
+                if perm is not None:
+                    record_output_permutation(module, perm)
 
 
 def optimize_table(table: GateTable, num_qubits: int | None = None, *, basis: str = "u3",
                    resynthesize: bool = True, tolerance: float = 1e-9, elide_swaps: bool = True) -> GateTable:
     """The optimized table (see the module docstring)."""
+    return optimize_circuit(table, num_qubits, basis=basis, resynthesize=resynthesize, tolerance=tolerance,
+                            elide_swaps=elide_swaps)[0]
+
+
+def optimize_circuit(table: GateTable, num_qubits: int | None = None, *, basis: str = "u3",
+                     resynthesize: bool = True, tolerance: float = 1e-9, elide_swaps: bool = True,
+                     permute_outputs: bool = False) -> tuple[GateTable, list[int] | None]:
+    """The optimized table, and the output permutation where `permute_outputs` elided swaps."""
     from navm.passes.optimization import circuit, commutation, resynthesis
 
     n = max(num_qubits or 0, table.max_qubit() + 1)
-    nodes, table = circuit.nodes_of(table, n, elide_swaps=elide_swaps)
+    nodes, table, perm = circuit.nodes_of(table, n, elide_swaps=elide_swaps, permute_outputs=permute_outputs)
     nodes = commutation.sweep(nodes, n)
     if resynthesize:
         seen: dict = {}
@@ -83,4 +97,4 @@ def optimize_table(table: GateTable, num_qubits: int | None = None, *, basis: st
             nodes = commutation.sweep(again, n)
             if circuit.cz_count(nodes) >= before:
                 break
-    return circuit.table_of(nodes, table, basis)
+    return circuit.table_of(nodes, table, basis), perm

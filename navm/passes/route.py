@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import ArrayAttr, IntAttr, ModuleOp
+from xdsl.dialects.builtin import IntAttr, ModuleOp
 
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import Placement, Row
@@ -31,7 +31,7 @@ from navm.ir.gates import GATES
 from navm.ir.locations import op_location
 from navm.ir.navm import CircuitOp, GateTableAttr, PlacementAttr, isa_version
 from navm.ir.qbc import QbcInstruction
-from navm.passes.base import NavmPass, module_device
+from navm.passes.base import NavmPass, module_device, record_output_permutation
 from navm.passes.decompose_native import swap_rows
 from navm.passes.migrate_isa import _SiteMapper
 from navm.passes.placement.emit import routed_table
@@ -39,7 +39,6 @@ from navm.passes.placement.qubits import qubit_location, row_location
 from navm.passes.placement.sabre import route_table
 from navm.passes.placement.sites import UNREACHABLE, SiteGraph, site_graph
 
-PERMUTATION_ATTR = "navm.output_permutation"
 SWAPS_ATTR = "navm.route.swaps_added"
 DEFAULT_LOOKAHEAD = 4
 
@@ -78,10 +77,7 @@ class Route(NavmPass):
         if isa_version(module) != "1.1":
             raise NavmError("route needs qubits on sites (ISA 1.1); run `place` first", op_location(op))
         final, swaps = route_circuit(op, profile, self.seed, self.lookahead)
-        previous = module.attributes.get(PERMUTATION_ATTR)
-        if isinstance(previous, ArrayAttr):
-            final = [final[a.data] for a in previous.data]
-        module.attributes[PERMUTATION_ATTR] = ArrayAttr([IntAttr(a) for a in final])
+        record_output_permutation(module, final)
         module.attributes[SWAPS_ATTR] = IntAttr(swaps)
 
 

@@ -54,6 +54,32 @@ class ZonedPlace(NavmPass):
                 op.properties["placement"] = PlacementAttr(placement)
 
 
+def first_destinations(pulses, homes: dict[int, int], arch, reuse: bool) -> list[tuple[int, int]]:
+    """(atom, the first trap it moves to) in the order atoms first move, planning from `homes`."""
+    state = ZoneState(arch, dict(homes))
+    first: dict[int, int] = {}
+    for pairs in pulses:
+        for atom, trap in plan_pulse(state, pairs, reuse):
+            first.setdefault(atom, trap)
+    return list(first.items())
+
+
+def homes_below(first: list[tuple[int, int]], homes: dict[int, int], arch) -> dict[int, int]:
+    """Each atom's home moved to the free storage trap nearest to the gate site it first goes to
+    (in the order atoms first move), so that its first trip is short; other atoms keep theirs."""
+    out: dict[int, int] = {}
+    taken: set[int] = set()
+    state = ZoneState(arch, homes)
+    for atom, trap in first:
+        out[atom] = state.storage_near(trap, taken)
+        taken.add(out[atom])
+    for atom, home in homes.items():
+        if atom not in out:
+            out[atom] = home if home not in taken else state.storage_near(home, taken)
+            taken.add(out[atom])
+    return out
+
+
 def place_circuit(op: CircuitOp, arch, reuse: bool) -> tuple[list[Row], Placement]:
     rows = list(op.gate_table.rows())
     n = op.qubit_placement.num_qubits
@@ -65,6 +91,7 @@ def place_circuit(op: CircuitOp, arch, reuse: bool) -> tuple[list[Row], Placemen
     pulses = [pulse_pairs(r.qubits) for r in rows if r.name == "rydberg"]
     try:
         homes = home_traps(partner_order(pulses, n), arch)
+        homes = homes_below(first_destinations(pulses, homes, arch, reuse), homes, arch)
     except ValueError as err:
         raise NavmError(f"zoned-place: {err}") from None
     state = ZoneState(arch, homes)

@@ -71,7 +71,7 @@ def cz_h_cz(tmp_path):
 
 
 def test_legend_has_one_entry_per_stage_in_the_stage_colour():
-    report, _, root = draw(TESTS.parent / "examples" / "ghz.qbc", "default")
+    report, _, root = draw(TESTS.parent / "examples" / "ghz.qbc", "square-16x16")
     entries = legend(root)
     assert len(entries) == len(report.stages) >= 5
     for entry, stage in zip(entries, report.stages):
@@ -110,7 +110,7 @@ def test_a_swap_shows_three_stages_on_one_pair():
 
 
 def test_view_is_cropped_to_the_occupied_sites_on_a_large_device():
-    report, profile, root = draw(TESTS.parent / "examples" / "qbc" / "bell.qbc", "default")
+    report, profile, root = draw(TESTS.parent / "examples" / "qbc" / "bell.qbc", "square-16x16")
     x0, y0, x1, y1 = view_box(root)
     atoms = occupied(root)
     assert len(atoms) == len([s for s in report.placement.values() if s >= 0]) == 2

@@ -275,5 +275,5 @@ def test_a_module_uses_its_device_profile():
                             "unroll", device="test-small")
     assert module.attributes[DEVICE_ATTR] == StringAttr("test-small")
     assert text_of(module_to_stim(module)) == ["QUBIT_COORDS(5, 5) 0", "QUBIT_COORDS(5, 30) 1", "CZ 0 1"]
-    assert text_of(module_to_stim(module, profile=load_profile("default")))[:2] == [
+    assert text_of(module_to_stim(module, profile=load_profile("square-16x16")))[:2] == [
         "QUBIT_COORDS(20, 0) 0", "QUBIT_COORDS(50, 0) 1"]

@@ -32,7 +32,7 @@ SHOTS = 100_000
 # sites and rewritten into its native gates (cz, r, rz), noise rows kept in place.
 PIPELINES = {
     "unroll": ("unroll", None),
-    "device": (COMPILE_PIPELINE, "default"),  # all of `navm compile`: placed, routed, scheduled
+    "device": (COMPILE_PIPELINE, "square-16x16"),  # all of `navm compile`: placed, routed, scheduled
 }
 
 

@@ -26,7 +26,7 @@ R2 = math.sqrt(2.0)
 
 @pytest.fixture(scope="module")
 def default():
-    return load_profile("default")
+    return load_profile("square-16x16")
 
 
 def brute_pairs(xy: np.ndarray, limit: float) -> list[tuple[int, int]]:

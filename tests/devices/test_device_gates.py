@@ -30,7 +30,7 @@ def test_defaults_without_a_gates_section():
 
 
 def test_the_default_profile_spells_out_the_format_defaults():
-    assert load_profile("default").gates == parse(profile_text()).gates
+    assert load_profile("square-16x16").gates == parse(profile_text()).gates
 
 
 def test_test_small_round_numbers():

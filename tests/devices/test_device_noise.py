@@ -43,11 +43,11 @@ def test_defaults_without_a_noise_section():
 
 
 def test_the_default_profile_spells_out_the_format_defaults():
-    assert load_profile("default").noise == parse(profile_text()).noise
+    assert load_profile("square-16x16").noise == parse(profile_text()).noise
 
 
 def test_default_fidelities_are_the_published_figures():
-    n = load_profile("default").noise
+    n = load_profile("square-16x16").noise
     assert n.gate_fidelity("cz") == pytest.approx(0.995, abs=1e-15)
     assert n.gate_fidelity("r") == pytest.approx(0.9997, abs=1e-15)
     assert n.gate_fidelity("rz") == pytest.approx(0.999, abs=1e-15)
@@ -96,7 +96,7 @@ def test_idle_test_small_values():
 
 
 def test_idle_default_one_millisecond():
-    px, py, pz = load_profile("default").noise.idle_pauli(1000.0)
+    px, py, pz = load_profile("square-16x16").noise.idle_pauli(1000.0)
     assert px == py == pytest.approx((1 - math.exp(-1000 / 4e6)) / 4, rel=1e-14)
     assert pz == pytest.approx((1 - math.exp(-1000 / 1.5e6)) / 2 - px, rel=1e-12)
     assert (px, pz) == pytest.approx((6.2492e-5, 2.7073e-4), rel=1e-4)

@@ -190,7 +190,7 @@ def test_first_duplicate_is_the_earliest_repeat():
 
 @pytest.fixture(scope="module")
 def default() -> DeviceProfile:
-    return load_profile("default")
+    return load_profile("square-16x16")
 
 
 def test_site_by_id(default):
@@ -238,16 +238,16 @@ def test_coords_in_id_order_and_read_only(default):
 
 
 def test_builtin_names():
-    assert builtin_profiles() == ["default", "test-small", "zoned"]
+    assert builtin_profiles() == ["square-16x16", "test-small", "zoned"]
 
 
 def test_default_profile(default):
-    assert (default.name, default.isa_version, default.source) == ("navm-default-256", "1.1", "builtin:default")
+    assert (default.name, default.isa_version, default.source) == ("navm-square-16x16", "1.1", "builtin:square-16x16")
     assert (default.blockade_radius_um, default.min_spacing_um, default.coordinate_tolerance_um) == (7.5, 4.0, 0.01)
     assert (default.restriction_factor, default.restriction_radius_um) == (2.0, 15.0)
     assert len(default.sites) == 256
     assert default.site(255) == Site(255, 75.0, 75.0, None, "1.0")
-    assert load_profile("builtin:default") is default
+    assert load_profile("builtin:square-16x16") is default
 
 
 def test_test_small_profile():
@@ -270,7 +270,7 @@ def test_unknown_profile_name_lists_builtins(tmp_path):
             load_profile(name)
         assert info.value.loc is None
         assert info.value.message == (f"unknown device profile {name!r}: no built-in profile or file by that "
-                                      f"name (built-in profiles: default, test-small, zoned)")
+                                      f"name (built-in profiles: square-16x16, test-small, zoned)")
 
 
 def test_unreadable_path_is_a_navm_error(tmp_path):

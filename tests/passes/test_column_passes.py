@@ -70,7 +70,7 @@ EXPECTED = {
         "blockade": {"checked_gates": 1058, "spectators": 5939, "max_distance_um": 7.0710678118654755},
         "canonicalize": ("1cd4e33fa4d2af5a", 2691),
     },
-    "default": {
+    "square-16x16": {
         "asap": ("03c0ff84907c3191", {"duration_us": 88048.29999999962, "stages": 678, "two_qubit_gates": 1022,
                                       "fidelity_estimate": 1.956585073098827e-19}),
         "alap": ("1bffcc258054e9b3", {"duration_us": 90617.54999999955, "stages": 701, "two_qubit_gates": 1022,
@@ -81,7 +81,7 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module", params=[("test-small", 9), ("default", 24)], ids=["test-small", "default"])
+@pytest.fixture(scope="module", params=[("test-small", 9), ("square-16x16", 24)], ids=["test-small", "square-16x16"])
 def case(request):
     device, n = request.param
     profile = load_profile(device)

@@ -47,7 +47,7 @@ def test_no_nodes_and_no_edges():
 
 
 def test_device_site_graph_agrees_with_scipy():
-    graph = site_graph(load_profile("default"))
+    graph = site_graph(load_profile("square-16x16"))
     a, b = graph.edges
     dist, comp = _scipy(len(graph), a, b)
     assert np.array_equal(graph.dist, dist)

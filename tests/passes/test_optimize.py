@@ -315,3 +315,16 @@ def test_no_more_czs_than_qiskit_level_3_on_the_corpus(name):
     assert row.qiskit_unmeasured_cz == row.qiskit_cz  # the final measurements do not help qiskit
     if not row.qiskit_permuted:  # without measurements too, unless qiskit moved qubits (ElidePermutations)
         assert row.navm_unmeasured_cz <= row.qiskit_unmeasured_cz
+
+
+def test_permute_outputs_elides_every_swap_and_records_where_states_end():
+    """Without measurements a swap can still go, if the output permutation says where states end."""
+    from navm.passes.optimize import optimize_circuit
+
+    bare = table(g("x", 0), g("h", 1), g("swap", 0, 1), g("cz", 1, 2))
+    out, perm = optimize_circuit(bare, 3, permute_outputs=True)
+    assert count(out, "cz") == 1 and perm == [1, 0, 2]
+    moved = final_state(out, 3)
+    expected = final_state(bare, 3).reshape(2, 2, 2).transpose(1, 0, 2).reshape(-1)  # qubit 0's state on 1
+    assert equal_up_to_phase(moved, expected)
+    assert optimize_circuit(bare, 3)[1] is None  # the default keeps the swap: no permutation

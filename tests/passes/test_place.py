@@ -19,7 +19,7 @@ from navm.devices.blockade import within_blockade
 from tests.helpers import TESTS
 
 ROOT = TESTS.parent
-DEFAULT = load_profile("default")
+DEFAULT = load_profile("square-16x16")
 
 
 def circuit(module: ModuleOp) -> CircuitOp:
@@ -36,7 +36,7 @@ def pairs_module(pairs, n: int, sites=None) -> ModuleOp:
     return module
 
 
-def place(module: ModuleOp, options: str = "", device: str = "default") -> list[int]:
+def place(module: ModuleOp, options: str = "", device: str = "square-16x16") -> list[int]:
     compile_module(module, f"place{{{options}}}" if options else "place", device=device)
     return circuit(module).qubit_placement.sites.tolist()
 
@@ -91,7 +91,7 @@ def test_w_state_and_ring_program_fits_test_small(in_tests_dir):
 
 def test_surface_code_re_placed_from_scratch_needs_no_routing():
     module = compile_module(load(ROOT / "examples/surface_code/memory_z_d5.qbc"), "unroll,place{override=true}",
-                            device="default")
+                            device="square-16x16")
     assert unrouted(module) == 0
 
 
@@ -146,9 +146,9 @@ FAR_APART = "QLOC q0, 0.0, 0.0\nQLOC q1, 75.0, 0.0\nQCX q0, q1\n"
 
 
 def test_override_re_places_user_qubits():
-    kept = compile_module(load_text(FAR_APART, "qbc", "m.qbc"), "unroll,place", device="default")
+    kept = compile_module(load_text(FAR_APART, "qbc", "m.qbc"), "unroll,place", device="square-16x16")
     assert circuit(kept).qubit_placement.sites.tolist() == [0, 15] and unrouted(kept) == 1
-    moved = compile_module(load_text(FAR_APART, "qbc", "m.qbc"), "unroll,place{override=true}", device="default")
+    moved = compile_module(load_text(FAR_APART, "qbc", "m.qbc"), "unroll,place{override=true}", device="square-16x16")
     sites = circuit(moved).qubit_placement.sites.tolist()
     assert unrouted(moved) == 0 and within_blockade(DEFAULT, *sites)
 

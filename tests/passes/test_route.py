@@ -94,16 +94,16 @@ def layer_of_rotations(n: int, step: int) -> list[Row]:
 def test_all_to_all_on_12_qubits_is_routed_within_the_blockade_radius():
     rows = [Row("cz", p, ()) for p in itertools.combinations(range(12), 2)]
     module = rows_module(rows, 12)
-    compile_module(module, "place,route", device="default")
+    compile_module(module, "place,route", device="square-16x16")
     assert swaps_added(module) > 0
-    assert far_gates(module, "default") == []
+    assert far_gates(module, "square-16x16") == []
 
 
 def test_placement_fitted_to_the_gate_order_keeps_swaps_low():
     """12 qubits, a CZ between every pair: 29 SWAPs from the weights-only placement, 13 once place
     fits it to the gate order (qiskit 2.6 level 1 on the same graph: 19–21)."""
     module = rows_module([Row("cz", p, ()) for p in itertools.combinations(range(12), 2)], 12)
-    compile_module(module, "place,route", device="default")
+    compile_module(module, "place,route", device="square-16x16")
     assert swaps_added(module) <= 15
 
 
@@ -114,8 +114,8 @@ def test_all_to_all_on_8_qubits_keeps_the_state():
         rows.append(Row("rz", (b,), (0.2 * k,)))
     rows += layer_of_rotations(8, 1)
     module = rows_module(rows, 8)
-    compile_module(module, "place,route", device="default")
-    assert swaps_added(module) > 0 and far_gates(module, "default") == []
+    compile_module(module, "place,route", device="square-16x16")
+    assert swaps_added(module) > 0 and far_gates(module, "square-16x16") == []
     assert_same_state(rows, 8, module)
 
 
@@ -147,10 +147,10 @@ def test_inserted_rows_carry_the_location_of_the_gate_that_needed_them(in_tests_
 def test_a_path_through_an_empty_site_brings_in_an_ancilla_atom():
     rows = [Row("h", (0,), ()), Row("cx", (0, 1), ()), Row("ry", (1,), (0.4,))]
     module = rows_module(rows, 2, sites=[0, 2])  # one empty site (1) between them on the default lattice
-    compile_module(module, "route", device="default")
+    compile_module(module, "route", device="square-16x16")
     placement = circuit(module).qubit_placement
     assert placement.num_qubits == 3 and placement.sites.tolist() == [0, 2, 1]
-    assert swaps_added(module) == 1 and far_gates(module, "default") == []
+    assert swaps_added(module) == 1 and far_gates(module, "square-16x16") == []
     assert_same_state(rows, 2, module)
 
 
@@ -171,7 +171,7 @@ def test_a_circuit_that_fits_is_left_alone():
     rows = [Row("h", (0,), ()), Row("cz", (0, 1), ()), Row("cz", (1, 2), ())]
     module = rows_module(rows, 3, sites=[0, 1, 2])
     before = circuit(module).gate_table
-    compile_module(module, "route", device="default")
+    compile_module(module, "route", device="square-16x16")
     assert circuit(module).gate_table == before
     assert permutation(module) == [0, 1, 2] and swaps_added(module) == 0
 
@@ -179,9 +179,9 @@ def test_a_circuit_that_fits_is_left_alone():
 def test_routing_twice_composes_the_permutation():
     rows = [Row("cz", (0, 2), ()), Row("cz", (1, 2), ()), Row("cz", (0, 1), ())]
     module = rows_module(rows, 3, sites=[0, 2, 4])
-    compile_module(module, "route", device="default")
+    compile_module(module, "route", device="square-16x16")
     first = permutation(module)
-    compile_module(module, "route", device="default")
+    compile_module(module, "route", device="square-16x16")
     assert permutation(module) == first and swaps_added(module) == 0
 
 
@@ -190,7 +190,7 @@ def test_same_seed_same_routing():
 
     def routed(seed):
         module = rows_module(rows, 10)
-        compile_module(module, f"place,route{{seed={seed}}}", device="default")
+        compile_module(module, f"place,route{{seed={seed}}}", device="square-16x16")
         return circuit(module).gate_table, permutation(module)
 
     assert routed(4) == routed(4)
@@ -276,4 +276,4 @@ def test_route_needs_an_unrolled_program_on_sites():
 
 def test_lookahead_must_be_positive():
     with pytest.raises(NavmError, match="route: lookahead must be at least 1, got 0"):
-        compile_module(rows_module([Row("cz", (0, 1), ())], 2, sites=[0, 1]), "route{lookahead=0}", device="default")
+        compile_module(rows_module([Row("cz", (0, 1), ())], 2, sites=[0, 1]), "route{lookahead=0}", device="square-16x16")

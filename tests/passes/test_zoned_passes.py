@@ -119,7 +119,7 @@ def test_aod_compatibility():
 def test_groups_free_traps_before_filling_them():
     leave = m(0, (35.0, 67.0), (0.0, 57.0))
     arrive = m(1, (9.0, 57.0), (35.0, 67.0))
-    groups = routed_groups([arrive, leave], {}, set(), 2.0, 100, 100)
+    groups = routed_groups([arrive, leave], None, set(), 2.0, 100, 100)
     assert [[x.atom for x in g] for g in groups] == [[0], [1]]
 
 
@@ -127,7 +127,7 @@ def test_a_cycle_of_traps_is_broken_through_a_home():
     a = m(0, (35.0, 67.0), (47.0, 67.0))  # two atoms taking each other's places
     b = m(1, (47.0, 67.0), (35.0, 67.0))
     homes = {0: (30.0, 57.0), 1: (60.0, 57.0)}
-    groups = routed_groups([a, b], homes, set(), 2.0, 100, 100)
+    groups = routed_groups([a, b], lambda mover: homes[mover.atom], set(), 2.0, 100, 100)
     trips = [(x.atom, x.start, x.end) for g in groups for x in g]
     assert trips[-1] == (0, homes[0], (47.0, 67.0)) and (0, (35.0, 67.0), homes[0]) in trips
     assert (1, (47.0, 67.0), (35.0, 67.0)) in trips
@@ -136,14 +136,14 @@ def test_a_cycle_of_traps_is_broken_through_a_home():
 def test_loading_never_picks_up_a_bystander_at_a_crossing():
     a = m(0, (0.0, 54.0), (35.0, 67.0))
     b = m(1, (9.0, 57.0), (47.0, 77.0))
-    assert len(routed_groups([a, b], {}, set(), 2.0, 100, 100)) == 1
+    assert len(routed_groups([a, b], None, set(), 2.0, 100, 100)) == 1
     bystander = {(9.0, 54.0)}  # at the crossing of a's row and b's column
-    assert len(routed_groups([a, b], {}, bystander, 2.0, 100, 100)) == 2
+    assert len(routed_groups([a, b], None, bystander, 2.0, 100, 100)) == 2
 
 
 def test_a_chain_of_traps_is_emptied_from_its_end():
     chain = [m(0, (35.0, 67.0), (47.0, 67.0)), m(1, (47.0, 67.0), (59.0, 67.0)), m(2, (59.0, 67.0), (9.0, 57.0))]
-    groups = routed_groups(chain, {}, set(), 2.0, 100, 100)
+    groups = routed_groups(chain, None, set(), 2.0, 100, 100)
     first = {x.atom: k for k, g in enumerate(groups) for x in g}
     assert first[2] <= first[1] <= first[0]
 

@@ -107,7 +107,8 @@ def _body(table: GateTable, num_qubits: int, noise: str) -> list[str]:
             out.extend(f"cz {qs[k]},{qs[k + 1]};" for k in range(0, len(qs) - 1, 2))
         elif kind == "motion":
             g = GATES[code]
-            out.append(f"// {g.name}({','.join(repr(p) for p in params[i][: g.n_params])}) {qs[0]}")
+            shown = [str(int(params[i][0]))] + [repr(p) for p in params[i][1: g.n_params]]  # the group number
+            out.append(f"// {g.name}({','.join(shown)}) {qs[0]}")
         elif kind == "annotation":
             g = GATES[code]
             looks = " ".join(f"{CREG}[{k}]" for k in records[rec_offsets[i] : rec_offsets[i + 1]])

@@ -1,7 +1,7 @@
 """Routing tables: one 128-byte record per lattice node, in a versioned binary format with a JSON mirror.
 
     from navm.backends.routing_table import from_device, load, save
-    table = from_device("default")            # or from_program("lattice.qbc", base, count)
+    table = from_device("square-16x16")            # or from_program("lattice.qbc", base, count)
     save(table, "routes.bin"); table = load("routes.bin")
     table.find_node(3); table.nearest_sigma(2.5); table.nearest_j(0, 1728); table.triangle(0)
     table.route(0, 255)

@@ -28,10 +28,12 @@ Node = tuple  # (kind, qubits, matrix | None, src, loc)
 _CZ, _CX, _SWAP, _BARRIER, _MEASURE = (OPCODE[name] for name in ("cz", "cx", "swap", "barrier", "measure"))
 
 
-def nodes_of(table: GateTable, num_qubits: int, *, elide_swaps: bool = False) -> tuple[list[Node], GateTable]:
-    """The table as nodes, in row order, and the table their `src` indices refer to. With
-    `elide_swaps`, a `swap` becomes a relabelling of the rows after it (see `_elided`) where that
-    keeps the measurement statistics; the table returned then has the relabelled qubits."""
+def nodes_of(table: GateTable, num_qubits: int, *, elide_swaps: bool = False,
+             permute_outputs: bool = False) -> tuple[list[Node], GateTable, list[int] | None]:
+    """The table as nodes, in row order, the table their `src` indices refer to, and the output
+    permutation (None: none). With `elide_swaps`, a `swap` becomes a relabelling of the rows after it
+    (see `_elided`) where that keeps the measurement statistics, or everywhere with `permute_outputs`
+    (qubit k's content then ends on qubit perm[k]); the table returned has the relabelled qubits."""
     codes = table.opcode.tolist()
     offsets = table.qubit_offsets.tolist()
     flat = table.qubits.tolist()
@@ -40,21 +42,26 @@ def nodes_of(table: GateTable, num_qubits: int, *, elide_swaps: bool = False) ->
     matrix: list = [None] * len(codes)
     for i, m in zip(one.tolist(), row_matrices(table.opcode[one], table.params[one])):
         matrix[i] = m
-    if elide_swaps and _SWAP in codes:
-        relabelled = _elided(codes, offsets, flat, num_qubits)
-        if relabelled is not None:
+    if (elide_swaps or permute_outputs) and _SWAP in codes:
+        elided = _elided(codes, offsets, flat, num_qubits, measured_only=not permute_outputs)
+        if elided is not None:
+            relabelled, perm = elided
             table = dataclasses.replace(table, qubits=np.fromiter(chain.from_iterable(relabelled), dtype=np.int32,
                                                                   count=len(flat)))
-            return _nodes(codes, relabelled, matrix, locs, elided=True), table
-    return _nodes(codes, [tuple(flat[a:b]) for a, b in zip(offsets, offsets[1:])], matrix, locs, elided=False), table
+            moved = any(p != q for q, p in enumerate(perm))
+            return _nodes(codes, relabelled, matrix, locs, elided=True), table, perm if moved else None
+    return (_nodes(codes, [tuple(flat[a:b]) for a, b in zip(offsets, offsets[1:])], matrix, locs, elided=False),
+            table, None)
 
 
-def _elided(codes: list[int], offsets: list[int], flat: list[int], num_qubits: int) -> list[tuple] | None:
+def _elided(codes: list[int], offsets: list[int], flat: list[int], num_qubits: int,
+            measured_only: bool = True) -> tuple[list[tuple], list[int]] | None:
     """Each row's qubits with every `swap` replaced by a relabelling of the rows after it (as qiskit's
-    ElidePermutations does), or None where that would change what the circuit reports: every qubit
-    whose content ends up elsewhere must end with a measurement (its last row is a `measure`; then
-    the records, their names and order, are the same, and only the collapsed states sit on other
-    qubits). A circuit without measurements keeps its swaps, and so its unitary."""
+    ElidePermutations does), and where each qubit's content ends. With `measured_only`, None where
+    that would change what the circuit reports: every qubit whose content ends up elsewhere must end
+    with a measurement (its last row is a `measure`; then the records, their names and order, are the
+    same, and only the collapsed states sit on other qubits); a circuit without measurements then
+    keeps its swaps, and so its unitary. Without it the caller records the permutation."""
     perm = list(range(num_qubits))  # where each qubit's content is now
     out: list[tuple] = []
     last = [-1] * num_qubits  # the last row on each qubit, after relabelling
@@ -68,9 +75,9 @@ def _elided(codes: list[int], offsets: list[int], flat: list[int], num_qubits: i
         for q in qubits:
             last[q] = i
     moved = [q for q in range(num_qubits) if perm[q] != q]
-    if not moved or any(last[q] < 0 or codes[last[q]] != _MEASURE for q in moved):
+    if measured_only and (not moved or any(last[q] < 0 or codes[last[q]] != _MEASURE for q in moved)):
         return None
-    return out
+    return out, perm
 
 
 def _nodes(codes: list[int], qubit_lists: list[tuple], matrix: list, locs: list[int], *, elided: bool) -> list[Node]:

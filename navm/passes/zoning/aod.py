@@ -32,7 +32,7 @@ class Group:
     ys: set[float] = field(default_factory=set)
 
 
-def _key(p: tuple[float, float]) -> tuple[float, float]:
+def position_key(p: tuple[float, float]) -> tuple[float, float]:
     return (round(p[0], 3), round(p[1], 3))
 
 
@@ -49,25 +49,26 @@ def compatible(a: Mover, b: Mover, spacing: float) -> bool:
     return all(_axis_ok(a.start[k] - b.start[k], a.end[k] - b.end[k], spacing) for k in (0, 1))
 
 
-def routed_groups(movers: list[Mover], homes: dict[int, tuple[float, float]], occupied: set[tuple[float, float]],
+def routed_groups(movers: list[Mover], park, occupied: set[tuple[float, float]],
                   spacing: float, max_rows: int, max_cols: int) -> list[list[Mover]]:
     """Movers in groups one AOD can carry at once, in an order where an atom leaves a trap before
     another is stored in it. Where atoms must take each other's places (a cycle of traps), one atom
-    of each cycle goes home first and on to its destination after all the others (its second leg
-    packed with the other second legs). `occupied`: atoms in traps that do not move."""
-    movers, later = _break_cycles(movers, homes)
-    blocked = occupied | {_key(m.start) for m in movers + later} | {_key(m.end) for m in movers + later}
+    of each cycle goes to a free trap first (`park(mover)`, a position no atom holds or is bound
+    for) and on to its destination after all the others (its second leg packed with the other
+    second legs). `occupied`: atoms in traps that do not move."""
+    movers, later = _break_cycles(movers, park)
+    blocked = occupied | {position_key(m.start) for m in movers + later} | {position_key(m.end) for m in movers + later}
     return _pack(movers, blocked, spacing, max_rows, max_cols) + _pack(later, blocked, spacing, max_rows, max_cols)
 
 
 def _waits_for(movers: list[Mover]) -> dict[int, int]:
     """atom → the atom that must leave the trap it goes to first."""
-    leaving = {_key(m.start): m.atom for m in movers}
-    return {m.atom: leaving[_key(m.end)] for m in movers
-            if _key(m.end) in leaving and leaving[_key(m.end)] != m.atom}
+    leaving = {position_key(m.start): m.atom for m in movers}
+    return {m.atom: leaving[position_key(m.end)] for m in movers
+            if position_key(m.end) in leaving and leaving[position_key(m.end)] != m.atom}
 
 
-def _break_cycles(movers: list[Mover], homes) -> tuple[list[Mover], list[Mover]]:
+def _break_cycles(movers: list[Mover], park) -> tuple[list[Mover], list[Mover]]:
     waits = _waits_for(movers)
     by_atom = {m.atom: m for m in movers}
     later: list[Mover] = []
@@ -77,10 +78,10 @@ def _break_cycles(movers: list[Mover], homes) -> tuple[list[Mover], list[Mover]]
         while a in waits and a not in seen and a not in path:
             path.append(a)
             a = waits[a]
-        if a in path:  # a cycle: send its first atom home, and on to its destination at the end
-            home_leg = Mover(a, by_atom[a].start, homes[a])
-            later.append(Mover(a, homes[a], by_atom[a].end))
-            by_atom[a] = home_leg
+        if a in path:  # a cycle: park its first atom, and send it on to its destination at the end
+            spot = park(by_atom[a])
+            later.append(Mover(a, spot, by_atom[a].end))
+            by_atom[a] = Mover(a, by_atom[a].start, spot)
             waits = _waits_for(list(by_atom.values()))
         seen.update(path)
     return list(by_atom.values()), later
@@ -127,6 +128,6 @@ def _fits(g: Group, m: Mover, blocked: set, spacing: float, max_rows: int, max_c
         return False
     if not all(compatible(m, other, spacing) for other in g.movers):
         return False
-    own = {_key(o.start) for o in g.movers} | {_key(m.start)}
+    own = {position_key(o.start) for o in g.movers} | {position_key(m.start)}
     new = {(m.start[0], y) for y in g.ys | {m.start[1]}} | {(x, m.start[1]) for x in g.xs}
-    return not any(_key(p) in blocked and _key(p) not in own for p in new)
+    return not any(position_key(p) in blocked and position_key(p) not in own for p in new)

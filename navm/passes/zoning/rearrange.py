@@ -5,8 +5,9 @@ under the laser (it would be excited for nothing). Atoms already on a gate site 
 that saves moves: a pair that stands on one site stays; an atom whose partner is elsewhere keeps
 its site and the partner comes to it (its former neighbour, if any, leaves or moves on); other
 pairs take the free site nearest to where their atoms are. Every atom in the zone that has no
-part in the pulse goes home to storage. The result is a list of (atom, destination trap) moves;
-`move-route` turns each rearrangement into parallel AOD operations.
+part in the pulse goes back to storage, to the free trap nearest below its site. The result is a
+list of (atom, destination trap) moves; `move-route` turns each rearrangement into parallel AOD
+operations.
 """
 
 from __future__ import annotations
@@ -34,6 +35,14 @@ class ZoneState:
 
     def site_of(self, atom: int) -> tuple[int, int, int] | None:
         return self.arch.gate_site_of.get(self.trap[atom])
+
+    def storage_near(self, trap: int, taken: set[int]) -> int:
+        """The free storage trap nearest to `trap` (an atom leaving the zone parks right below its
+        site: the shortest way out, and near where it is likely to be needed again)."""
+        for candidate in self.arch.storage_by_distance(trap).tolist():
+            if candidate not in taken:
+                return candidate
+        raise ValueError("no free storage trap")
 
     def traps_of(self, site: Site) -> tuple[int, int]:
         zone = self.arch.zones[site[0]]
@@ -73,11 +82,10 @@ def plan_pulse(state: ZoneState, pairs: list[tuple[int, int]], reuse: bool = Tru
         if not anchored:
             fresh.append(k)
     # A fresh pair may take any site not claimed: the atoms on it leave or move to their own sites.
-    free = [(z, s) for z, zone in enumerate(state.arch.zones) for s in range(len(zone.left))
-            if (z, s) not in claimed]
+    free = state.arch.gate_sites
+    centres = state.arch.gate_site_centres
     coords = state.arch.coords
-    centres = np.array([(coords[list(state.traps_of(site))]).mean(axis=0) for site in free]).reshape(-1, 2)
-    taken = np.zeros(len(free), bool)
+    taken = np.array([site in claimed for site in free], bool)
     fresh.sort(key=lambda k: float(coords[[state.trap[q] for q in pairs[k]], 0].mean()))
     for k in fresh:
         u, v = pairs[k]
@@ -91,9 +99,12 @@ def plan_pulse(state: ZoneState, pairs: list[tuple[int, int]], reuse: bool = Tru
         left, right = (u, v) if coords[state.trap[u], 0] <= coords[state.trap[v], 0] else (v, u)
         claim(free[pick], k, left, right)
     moves = [(atom, trap) for atom, trap in dest.items() if state.trap[atom] != trap]
+    occupied = set(state.trap.values()) | set(dest.values())
     for atom, trap in list(state.trap.items()):
         if atom not in in_pulse and state.arch.gate_site_of.get(trap) is not None:
-            moves.append((atom, state.home[atom]))
+            parking = state.storage_near(trap, occupied)
+            occupied.add(parking)
+            moves.append((atom, parking))
     for atom, trap in moves:
         state.trap[atom] = trap
     return moves

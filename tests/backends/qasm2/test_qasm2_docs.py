@@ -27,6 +27,6 @@ def test_python_examples_run(code):
 
 def test_the_header_example_is_the_real_output(capsys):
     (block,) = re.findall(r"^```\n(OPENQASM.*?)^```", TEXT, re.DOTALL | re.MULTILINE)
-    rc, out, err = run_cli("compile", "examples/ghz.qbc", "--emit", "qasm2", capsys=capsys)
+    rc, out, err = run_cli("compile", "examples/ghz.qbc", "--device", "square-16x16", "--emit", "qasm2", capsys=capsys)
     assert rc == 0, err
     assert PYTHON and out.startswith(block)

@@ -29,8 +29,8 @@ include "qelib1\.inc";
 // gates: r\(axis,angle\) = u3\(angle,axis-pi/2,pi/2-axis\); .*
 qreg q\[(?P=n)\];
 """)
-CASES = [("examples/ghz.qbc", "default"), ("examples/qft.sigma.json", "test-small"),
-         ("tests/programs/route_long_cz.qbc", "default"), ("examples/sigma/noisy.sigma.json", "default")]
+CASES = [("examples/ghz.qbc", "square-16x16"), ("examples/qft.sigma.json", "test-small"),
+         ("tests/programs/route_long_cz.qbc", "square-16x16"), ("examples/sigma/noisy.sigma.json", "square-16x16")]
 
 
 @pytest.fixture(autouse=True)

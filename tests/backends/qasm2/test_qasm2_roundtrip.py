@@ -30,7 +30,7 @@ from tests.helpers import TESTS
 
 ROOT = TESTS.parent
 HERE = "tests/backends/qasm2/programs"
-BOTH = ("default", "test-small")
+BOTH = ("square-16x16", "test-small")
 PROGRAMS = [
     *((p, d) for p in (
         "examples/qft.sigma.json",
@@ -50,8 +50,8 @@ PROGRAMS = [
         "examples/sigma/noisy.sigma.json",
         f"{HERE}/rotations.qbc",
     ) for d in BOTH),
-    ("examples/ghz.qbc", "default"),  # ISA 1.0 coordinates on the default lattice only
-    ("examples/qbc/ghz_loop.qbc", "default"),
+    ("examples/ghz.qbc", "square-16x16"),  # ISA 1.0 coordinates on the default lattice only
+    ("examples/qbc/ghz_loop.qbc", "square-16x16"),
 ]
 
 
@@ -84,8 +84,8 @@ def test_qiskit_reads_the_same_state(program, device):
 
 @pytest.mark.parametrize("program", ["examples/ghz.qbc", "examples/qft.sigma.json", f"{HERE}/rotations.qbc"])
 def test_qiskit_agrees_with_navms_jax_statevector_backend(program):
-    expected = navm_state(compiled(program, "default"), simulator="jax")
-    assert same_up_to_phase(qiskit_state(read(emitted(program, "default"))), expected)
+    expected = navm_state(compiled(program, "square-16x16"), simulator="jax")
+    assert same_up_to_phase(qiskit_state(read(emitted(program, "square-16x16"))), expected)
 
 
 @pytest.mark.parametrize("program, device", PROGRAMS, ids=lambda v: v.rsplit("/", 1)[-1])
@@ -98,7 +98,7 @@ def test_measurements_resets_and_barriers_keep_their_place(program, device):
 
 
 def test_the_general_axis_is_written_as_u3_and_read_back_exactly():
-    text = emitted(f"{HERE}/rotations.qbc", "default")
+    text = emitted(f"{HERE}/rotations.qbc", "square-16x16")
     body = [ln for ln in text.splitlines() if not ln.startswith("//")]
     assert sum(ln.startswith("u3(") for ln in body) == 3
     assert "rz(1.0e-05) q[2];" in body  # an exponent always comes with a '.'
@@ -110,7 +110,7 @@ def test_the_general_axis_is_written_as_u3_and_read_back_exactly():
 def test_routed_state_maps_back_through_the_output_permutation():
     """route_long_cz on the default device adds SWAPs: the text acts on atoms, and the
     header's output_permutation says which atom ends up holding each program qubit."""
-    text = emitted("tests/programs/route_long_cz.qbc", "default")
+    text = emitted("tests/programs/route_long_cz.qbc", "square-16x16")
     line = next(ln for ln in text.splitlines() if ln.startswith("// output_permutation"))
     perm = [int(x) for x in line.split(":", 1)[1].split()]
     assert perm == [1, 7, 8]

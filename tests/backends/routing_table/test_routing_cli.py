@@ -27,11 +27,11 @@ def test_build_from_device(tmp_path, capsys):
 
 def test_build_json_with_node_count_and_summary(tmp_path, capsys):
     out_path = tmp_path / "small.json"
-    rc, out, _ = routes("build", "--device", "default", "--nodes", 20, "-o", out_path, "--json", capsys=capsys)
+    rc, out, _ = routes("build", "--device", "square-16x16", "--nodes", 20, "-o", out_path, "--json", capsys=capsys)
     assert rc == 0
     assert json.loads(out) == {"output": str(out_path), "format": "json", "version": 1, "entries": 20,
                                "triangles": 2, "bytes": out_path.stat().st_size}
-    assert load(out_path) == from_device("default", 20)
+    assert load(out_path) == from_device("square-16x16", 20)
 
 
 def test_build_from_program(tmp_path, capsys):
@@ -102,9 +102,9 @@ def test_route(capsys):
 
 ERRORS = [
     (["build", "-o", "x.bin"], "routes build needs exactly one source: --device NAME or --program FILE.qbc"),
-    (["build", "--device", "default", "--program", "p.qbc", "-o", "x.bin"], "exactly one source"),
-    (["build", "--device", "default", "--base", "8", "-o", "x.bin"], "--base only go with --program"),
-    (["build", "--device", "default", "--nodes", "0", "-o", "x.bin"], "the node count (--nodes) must be between 1"),
+    (["build", "--device", "square-16x16", "--program", "p.qbc", "-o", "x.bin"], "exactly one source"),
+    (["build", "--device", "square-16x16", "--base", "8", "-o", "x.bin"], "--base only go with --program"),
+    (["build", "--device", "square-16x16", "--nodes", "0", "-o", "x.bin"], "the node count (--nodes) must be between 1"),
     (["build", "--device", "nope", "-o", "x.bin"], "unknown device profile 'nope'"),
     (["build", "--program", str(RING), "--nodes", "3", "-o", "x.bin"], "--nodes only goes with --device"),
     (["build", "--program", str(RING), "--count", "3", "-o", "x.bin"], "--program needs --base ADDR and --count N"),
@@ -113,7 +113,7 @@ ERRORS = [
     (["build", "--program", str(RING), "--base", "0x10000", "--count", "-1", "-o", "x.bin"], "--count must be >= 0"),
     (["build", "--program", str(RING), "--base", "0x10000", "--count", "6", "--engine", "fast", "-o", "x.bin"],
      "unknown VM engine 'fast'"),
-    (["build", "--device", "default", "-o", "x.txt"], "cannot tell the routing-table format of 'x.txt'"),
+    (["build", "--device", "square-16x16", "-o", "x.txt"], "cannot tell the routing-table format of 'x.txt'"),
     (["show", "missing.bin"], "cannot read routing table 'missing.bin'"),
     (["show", str(EXAMPLE), "--node", "99"], "the routing table has no node 99 (13 entries, ids 0..12)"),
     (["show", str(EXAMPLE), "--node", "1", "--limit", "3"], "use --node K or --limit N, not both"),

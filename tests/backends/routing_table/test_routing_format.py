@@ -56,7 +56,7 @@ def test_record_bytes_are_big_endian_at_documented_offsets():
 
 
 def test_round_trip_and_empty_table():
-    table = from_device("default")
+    table = from_device("square-16x16")
     assert decode(encode(table)) == table
     empty = RoutingTable(np.zeros(0, dtype=RECORD_DTYPE))
     data = encode(empty)

@@ -16,7 +16,7 @@ from tests.devices.test_devices import profile_text
 
 
 def test_lattice_rules_on_the_default_device():
-    profile = load_profile("default")
+    profile = load_profile("square-16x16")
     table = from_device(profile)
     n = len(profile.sites)
     k = np.arange(n)
@@ -37,7 +37,7 @@ def within(profile, a, b):
     return math.hypot(sa.x - sb.x, sa.y - sb.y) <= profile.blockade_radius_um * (1 + 1e-9)
 
 
-@pytest.mark.parametrize("name, nodes", [("default", None), ("default", 37), ("test-small", None)])
+@pytest.mark.parametrize("name, nodes", [("square-16x16", None), ("square-16x16", 37), ("test-small", None)])
 def test_triangles_are_disjoint_blockading_and_maximal(name, nodes):
     profile = load_profile(name)
     table = from_device(profile, nodes)
@@ -57,7 +57,7 @@ def test_triangles_are_disjoint_blockading_and_maximal(name, nodes):
             assert any(tri[r] >= 0 for r in rows), triple
 
 
-@pytest.mark.parametrize("name, nodes", [("default", None), ("default", 37), ("test-small", None)])
+@pytest.mark.parametrize("name, nodes", [("square-16x16", None), ("square-16x16", 37), ("test-small", None)])
 def test_neighbours_are_the_sites_within_the_blockade_radius_nearest_first(name, nodes):
     profile = load_profile(name)
     table = from_device(profile, nodes)

@@ -41,7 +41,7 @@ def test_binary_json_binary_is_byte_identical():
     cols = ring_columns(50)
     cols["x_um"] = rng.normal(size=50) * 1e3  # floats with all 17 digits
     cols["fidelity"] = rng.uniform(0.5, 1.0, 50)
-    for table in (RoutingTable.from_columns(cols), from_device("default")):
+    for table in (RoutingTable.from_columns(cols), from_device("square-16x16")):
         again = from_json_text(to_json_text(table))
         assert again == table
         assert encode(again) == encode(table)

@@ -79,7 +79,7 @@ def test_heuristic_is_admissible_and_consistent(seed):
 
 
 def test_default_device_corner_to_corner():
-    table = from_device("default")
+    table = from_device("square-16x16")
     route = table.route(0, 255)
     assert route.hops == 15 and route.nodes == tuple(range(0, 256, 17))  # the diagonal
     assert route.distance_um == pytest.approx(15 * 5 * math.sqrt(2))
