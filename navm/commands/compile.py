@@ -46,7 +46,7 @@ def compile_command(req: CompileRequest, *, console, progress: Progress = NO_PRO
         from navm.backends.report.svg import schedule_svg
         from navm.devices import load_profile
 
-        write_text(req.svg, schedule_svg(report, load_profile(req.device)))
+        write_text(req.svg, schedule_svg(report, load_profile(req.device), module=compiled.module))
     if req.emit == "schedule":
         if req.output is None:
             render_table(report, console, noise=compiled.noise.describe())

@@ -10,6 +10,9 @@ Why it looks the way it does:
   so no stage hides another.
 - A legend maps each colour to its stage index and start time; it wraps into up to
   `LEGEND_COLUMNS` columns and ends with "+N more stages" when it would not fit.
+
+A zoned device (a profile with an `architecture`) moves its atoms instead: `schedule_svg`
+hands those programs to zoned_svg.py, which draws the zones and each pulse's rearrangement.
 """
 
 from __future__ import annotations
@@ -49,8 +52,18 @@ def _pitch(profile, site) -> float:
     return float(d.min()) if d.size else profile.min_spacing_um
 
 
-def schedule_svg(report: ScheduleReport, profile, *, scale: float = 12.0, margin: float = 20.0) -> str:
-    """`scale` is px per µm; `margin` is px around the drawing and the legend."""
+def schedule_svg(report: ScheduleReport, profile, *, scale: float = 12.0, margin: float = 20.0,
+                 module=None) -> str:
+    """`scale` is px per µm; `margin` is px around the drawing and the legend. On a zoned device
+    (`profile.architecture`) the picture is zoned_svg's, drawn from the compiled `module` (its
+    motion rows), which must then be given."""
+    if getattr(profile, "architecture", None) is not None:
+        if module is None:
+            raise ValueError(f"device '{profile.name}' is zoned: its picture is drawn from the compiled "
+                             "module's atom moves; pass module=")
+        from navm.backends.report.zoned_svg import zoned_svg
+
+        return zoned_svg(module, profile, report)
     occupied = {s: q for q, s in report.placement.items() if s >= 0}
     shown = [profile.site(s) for s in occupied] or list(profile.sites)
     pad = _pitch(profile, shown[0])  # µm of lattice kept around the occupied sites: one ring of neighbours
