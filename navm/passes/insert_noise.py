@@ -1,6 +1,8 @@
 """`insert-noise`: the device's noise model as explicit `noise` rows, placed by the schedule.
 
-Needs a scheduled circuit (run `schedule` first). For every atom, in time order:
+Zoned programs (ISA 1.2) go to insert_noise_zoned.py (transfers, motion, excitation under the
+laser); what follows is the fixed-lattice model. Needs a scheduled circuit (run `schedule`
+first). For every atom, in time order:
 - preparation: `pauli(prep_error, 0, 0)` at the start and after each reset;
 - idle: before each timed op, the idle channel for the gap since the atom's
   previous op (`idle_pauli(dt)`, and `loss` if the profile has idle loss);
@@ -29,7 +31,7 @@ from xdsl.dialects.builtin import ModuleOp
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row
 from navm.ir.gates import KIND
-from navm.ir.navm import CircuitOp, GateTableAttr
+from navm.ir.navm import CircuitOp, GateTableAttr, isa_version
 from navm.passes.base import NavmPass, module_device
 
 _TIMED = frozenset({"gate", "measure", "reset"})
@@ -44,12 +46,23 @@ class InsertNoise(NavmPass):
 
     def run(self, ctx: Context, module: ModuleOp) -> None:
         profile = module_device(module, self.device, self.name)
+        if isa_version(module) == "1.2":  # zoned: motion, transfers, excitation (insert_noise_zoned.py)
+            self._run_zoned(module, profile)
+            return
         for op in module.body.block.ops:
             if isinstance(op, CircuitOp):
                 table = op.gate_table
                 if len(table) and not table.scheduled:
                     raise NavmError("insert-noise needs a scheduled circuit: run `schedule` first")
                 rows = noisy_rows(list(table.rows()), op.qubit_placement.num_qubits, profile.noise)
+                op.properties["table"] = GateTableAttr(GateTable.from_rows(rows))
+
+    def _run_zoned(self, module: ModuleOp, profile) -> None:
+        from navm.passes.insert_noise_zoned import zoned_noisy_rows
+
+        for op in module.body.block.ops:
+            if isinstance(op, CircuitOp):
+                rows = zoned_noisy_rows(op.gate_table, op.qubit_placement, profile)
                 op.properties["table"] = GateTableAttr(GateTable.from_rows(rows))
 
 
