@@ -29,7 +29,7 @@ def main() -> None:
                            seed_transpiler=0)
     transpile_ms = (time.perf_counter() - start) * 1e3
     arch = ZonedNeutralAtomArchitecture.from_json_string(json.dumps(request["arch"]))
-    out = {"transpile_ms": transpile_ms, "cz": transpiled.count_ops().get("cz", 0)}
+    out = {"transpile_ms": transpile_ms, "cz": transpiled.count_ops().get("cz", 0), "gates": transpiled.size()}
     for name, cls in (("qmap-aware", RoutingAwareCompiler), ("qmap-agnostic", RoutingAgnosticCompiler)):
         compiler = cls(arch, log_level="E", warn_unsupported_gates=False)
         times, text = [], ""

@@ -93,15 +93,20 @@ class Architecture:
         return np.array([(self.coords[self.zones[z].left[k]] + self.coords[self.zones[z].right[k]]) / 2
                          for z, k in self.gate_sites]).reshape(-1, 2)
 
-    def storage_by_distance(self, trap: int) -> np.ndarray:
+    def storage_by_distance(self, trap: int) -> list[int]:
         """Storage trap ids, nearest to `trap` first (cached per trap: the zoned passes ask often)."""
         cache = self.__dict__.setdefault("_storage_order", {})
         order = cache.get(trap)
         if order is None:
             xy = self.coords[self.storage]
             d = np.hypot(xy[:, 0] - self.coords[trap, 0], xy[:, 1] - self.coords[trap, 1])
-            order = cache[trap] = self.storage[np.argsort(d, kind="stable")]
+            order = cache[trap] = self.storage[np.argsort(d, kind="stable")].tolist()
         return order
+
+    @cached_property
+    def gate_site_index(self) -> dict[tuple[int, int], int]:
+        """(zone, site) → its position in `gate_sites`."""
+        return {site: k for k, site in enumerate(self.gate_sites)}
 
     @cached_property
     def is_storage(self) -> np.ndarray:

@@ -22,7 +22,7 @@ from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Row
 from navm.ir.navm import CircuitOp, GateTableAttr
 from navm.passes.base import NavmPass, module_device, placed_sites
-from navm.passes.zoning.aod import Mover, position_key, routed_groups
+from navm.passes.zoning.aod import Mover, position_key, routed_groups, snap
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ class MoveRoute(NavmPass):
 
 def route_rows(rows: list[Row], sites: list[int], arch) -> list[Row]:
     coords = arch.coords
-    pos = {q: (float(coords[s, 0]), float(coords[s, 1])) for q, s in enumerate(sites)}
-    storage_xy = [(float(x), float(y)) for x, y in coords[arch.storage]]
+    pos = {q: snap(coords[s]) for q, s in enumerate(sites)}
+    storage_xy = [snap(p) for p in coords[arch.storage]]
     aod = arch.aods[0]
     out: list[Row] = []
     group = 0
@@ -64,7 +64,7 @@ def route_rows(rows: list[Row], sites: list[int], arch) -> list[Row]:
                     group += 1
                 row = row._replace(params=(renumbered[row.params[0]], *row.params[1:]))
                 if row.name == "move":
-                    pos[row.qubits[0]] = (row.params[1], row.params[2])
+                    pos[row.qubits[0]] = snap(row.params[1:3])
             out.append(row)
             i += 1
             continue
@@ -113,4 +113,4 @@ def _rearrangement(rows: list[Row], i: int):
     if [r.qubits[0] for r in moves] != atoms or sorted(r.qubits[0] for r in stores) != sorted(atoms) \
             or len(set(atoms)) != len(atoms):
         return None
-    return k, [Mover(r.qubits[0], (0.0, 0.0), (r.params[1], r.params[2])) for r in moves]
+    return k, [Mover(r.qubits[0], (0.0, 0.0), snap(r.params[1:3])) for r in moves]

@@ -32,8 +32,14 @@ class Group:
     ys: set[float] = field(default_factory=set)
 
 
+def snap(p) -> tuple[float, float]:
+    """A position rounded to 1 nm, so that positions compare exactly (movers carry snapped positions)."""
+    return (round(float(p[0]), 3), round(float(p[1]), 3))
+
+
 def position_key(p: tuple[float, float]) -> tuple[float, float]:
-    return (round(p[0], 3), round(p[1], 3))
+    """The key of a snapped position: itself."""
+    return p
 
 
 def _axis_ok(s: float, d: float, spacing: float) -> bool:

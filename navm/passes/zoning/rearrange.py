@@ -39,7 +39,7 @@ class ZoneState:
     def storage_near(self, trap: int, taken: set[int]) -> int:
         """The free storage trap nearest to `trap` (an atom leaving the zone parks right below its
         site: the shortest way out, and near where it is likely to be needed again)."""
-        for candidate in self.arch.storage_by_distance(trap).tolist():
+        for candidate in self.arch.storage_by_distance(trap):
             if candidate not in taken:
                 return candidate
         raise ValueError("no free storage trap")
@@ -85,7 +85,8 @@ def plan_pulse(state: ZoneState, pairs: list[tuple[int, int]], reuse: bool = Tru
     free = state.arch.gate_sites
     centres = state.arch.gate_site_centres
     coords = state.arch.coords
-    taken = np.array([site in claimed for site in free], bool)
+    taken = np.zeros(len(free), bool)
+    taken[[state.arch.gate_site_index[site] for site in claimed]] = True
     fresh.sort(key=lambda k: float(coords[[state.trap[q] for q in pairs[k]], 0].mean()))
     for k in fresh:
         u, v = pairs[k]
