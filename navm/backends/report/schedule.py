@@ -195,9 +195,10 @@ def render_table(report: ScheduleReport, console, *, noise: str | None = None) -
     stages.add_column("stage", justify="right")
     stages.add_column("start µs", justify="right")
     stages.add_column("CZs", justify="right")
-    stages.add_column("pairs (qubit→site)")
+    zoned = report.motion is not None  # atoms move: their placement is where they start, not where they meet
+    stages.add_column("pairs" if zoned else "pairs (qubit→site)")
     for s in report.stages[:STAGE_ROWS]:
-        pairs = ", ".join(f"q{a}–q{b} ({report.placement[a]}–{report.placement[b]})"
+        pairs = ", ".join(f"q{a}–q{b}" if zoned else f"q{a}–q{b} ({report.placement[a]}–{report.placement[b]})"
                           for a, b in s.gates[:PAIRS_SHOWN])
         more = len(s.gates) - PAIRS_SHOWN
         stages.add_row(str(s.index), f"{s.start_us:.3f}", str(len(s.gates)),
