@@ -44,7 +44,7 @@ class MoveCheck(NavmPass):
             if isinstance(op, CircuitOp):
                 trace = check(op.gate_table, op.qubit_placement, profile)
                 module.attributes[MOVE_CHECK_ATTR] = DictionaryAttr({
-                    "groups": IntegerAttr(len(trace.groups), i64),
+                    "groups": IntegerAttr(trace.num_groups, i64),
                     "pulses": IntegerAttr(len(trace.pulses), i64),
                     "transfers": IntegerAttr(trace.total_transfers, i64),
                     "unpaired_exposures": IntegerAttr(trace.unpaired_exposures, i64),

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, StringAttr, f64, i64
 
 from navm.diagnostics import NavmError
 from navm.ir.circuit_table import GateTable, Placement, normalized_table
 from navm.ir.gates import GATES
 from navm.passes.analysis.motion import trace
-from navm.passes.analysis.motion_events import TWO_QUBIT_GATE, events, table_locator, zoned_architecture
+from navm.passes.analysis.motion_events import table_locator, two_qubit_gate_mask, zoned_architecture
 from navm.passes.analysis.zoned_fidelity import fidelity_models
 from navm.passes.analysis.zoned_time import zoned_times
 
@@ -32,12 +33,13 @@ from navm.passes.analysis.zoned_time import zoned_times
 def schedule_zoned(table: GateTable, placement: Placement, profile) -> tuple[GateTable, dict]:
     """The table with every row timed, and the summary (plain Python values)."""
     zoned_architecture(profile)
-    for ev in events(table, strict=False):
-        if ev.kind == TWO_QUBIT_GATE:
-            name = GATES[int(table.opcode[ev.start])].name
-            loc = table_locator(table)(ev.start)
-            raise NavmError(f"schedule: '{name}' outside a 'rydberg' row: on a zoned device two-qubit gates run "
-                            "as Rydberg pulses; run `stage` first", loc)
+    gates2 = np.flatnonzero(two_qubit_gate_mask(table))
+    if gates2.size:
+        row = int(gates2[0])
+        name = GATES[int(table.opcode[row])].name
+        loc = table_locator(table)(row)
+        raise NavmError(f"schedule: '{name}' outside a 'rydberg' row: on a zoned device two-qubit gates run "
+                        "as Rydberg pulses; run `stage` first", loc)
     motion = trace(table, placement, profile, strict=False)
     times = zoned_times(table, motion, profile)
     models = fidelity_models(table, motion, times, profile)

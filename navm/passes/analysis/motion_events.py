@@ -21,6 +21,9 @@ LOAD, MOVE, STORE, PULSE, TWO_QUBIT_GATE = "load", "move", "store", "rydberg", "
 MOTION_KINDS = (LOAD, MOVE, STORE)
 _MOTION_OPCODES = np.array([OPCODE[k] for k in MOTION_KINDS])
 _GATE_OPCODES = np.array([i for i, g in enumerate(GATES) if g.kind == "gate"])
+_EVENT_KIND = {**{int(c): TWO_QUBIT_GATE for c in _GATE_OPCODES}, OPCODE["rydberg"]: PULSE,
+               **{OPCODE[k]: k for k in MOTION_KINDS}}  # an event's first opcode -> its kind
+_NONE = np.zeros(0, dtype=np.int64)
 SLACK = 1e-9
 """Distances within this relative amount of a limit count as equal to it (as in device profiles)."""
 
@@ -52,41 +55,54 @@ def events(table: GateTable, *, strict: bool = True, locate=None) -> list[Event]
     """The table's events in row order. A motion group is a run of consecutive rows of one kind
     and one group number; with `strict`, group numbers must increase along the table (a group
     whose rows are not consecutive, or that reuses a number, is an error at its first row)."""
+    return [Event(*e) for e in zip(*event_columns(table, strict=strict, locate=locate))]
+
+
+def event_columns(table: GateTable, *, strict: bool = True, locate=None
+                  ) -> tuple[list[str], list[int], list[int], list[int]]:
+    """`events` as columns (kinds, starts, stops, group numbers), without an object per event: what
+    the replay's loop reads (a table of 10,000 groups is cut in about a millisecond)."""
     opcode = table.opcode
-    counts = np.diff(table.qubit_offsets)
     motion = np.flatnonzero(np.isin(opcode, _MOTION_OPCODES))
-    out: list[Event] = []
+    starts, stops, codes, numbers = _NONE, _NONE, _NONE, _NONE
     if motion.size:
         kind = opcode[motion]
         group = table.params[motion, 0]
         new = np.ones(len(motion), bool)
         new[1:] = (np.diff(motion) != 1) | (kind[1:] != kind[:-1]) | (group[1:] != group[:-1])
-        starts = np.flatnonzero(new)
-        stops = np.append(starts[1:], len(motion))
-        numbers = group[starts]
-        if strict and len(starts) > 1:
+        first = np.flatnonzero(new)
+        last = np.append(first[1:], len(motion))
+        numbers = group[first]
+        if strict and len(first) > 1:
             bad = np.flatnonzero(np.diff(numbers) <= 0)
             if bad.size:
                 k = int(bad[0]) + 1
-                row = int(motion[starts[k]])
+                row = int(motion[first[k]])
                 g, name = int(numbers[k]), GATES[int(opcode[row])].name
                 earlier = np.flatnonzero(numbers[:k] == numbers[k])
                 if earlier.size:
-                    first = int(motion[starts[earlier[0]]])
-                    same_kind = opcode[first] == opcode[row]
+                    head = int(motion[first[earlier[0]]])
+                    same_kind = opcode[head] == opcode[row]
                     why = (f"'{name}' group {g} is split: its rows must be consecutive" if same_kind else
-                           f"group {g} mixes '{GATES[int(opcode[first])].name}' and '{name}' rows")
-                    raise_at(f"{why} (the group starts at row {first})", row, locate)
+                           f"group {g} mixes '{GATES[int(opcode[head])].name}' and '{name}' rows")
+                    raise_at(f"{why} (the group starts at row {head})", row, locate)
                 raise_at(f"'{name}' group {g} comes after group {int(numbers[k - 1])}: "
-                       "group numbers must increase along the table", row, locate)
-        for a, b, g in zip(motion[starts].tolist(), (motion[stops - 1] + 1).tolist(), numbers.tolist()):
-            out.append(Event(GATES[int(opcode[a])].name, a, b, int(g)))
-    pulses = np.flatnonzero(opcode == OPCODE["rydberg"])
-    out.extend(Event(PULSE, i, i + 1) for i in pulses.tolist())
-    gates2 = np.flatnonzero(np.isin(opcode, _GATE_OPCODES) & (counts == 2))
-    out.extend(Event(TWO_QUBIT_GATE, i, i + 1) for i in gates2.tolist())
-    out.sort(key=lambda e: e.start)
-    return out
+                         "group numbers must increase along the table", row, locate)
+        starts, stops, codes = motion[first], motion[last - 1] + 1, opcode[motion[first]]
+        numbers = numbers.astype(np.int64)
+    single = np.flatnonzero((opcode == OPCODE["rydberg"]) | two_qubit_gate_mask(table))
+    starts = np.concatenate([starts, single])
+    stops = np.concatenate([stops, single + 1])
+    codes = np.concatenate([codes, opcode[single]]).astype(np.intp)
+    numbers = np.concatenate([numbers, np.full(len(single), -1, dtype=np.int64)])
+    order = np.argsort(starts, kind="stable")
+    names = [_EVENT_KIND[c] for c in codes[order].tolist()]
+    return names, starts[order].tolist(), stops[order].tolist(), numbers[order].tolist()
+
+
+def two_qubit_gate_mask(table: GateTable) -> np.ndarray:
+    """Rows that are two-qubit gates (illegal on a zoned device, where CZs run as `rydberg` rows)."""
+    return np.isin(table.opcode, _GATE_OPCODES) & (np.diff(table.qubit_offsets) == 2)
 
 
 def raise_at(message: str, row: int | None, locate, notes: Sequence[str] = ()) -> None:

@@ -53,10 +53,16 @@ def row_durations(table: GateTable, trace: MotionTrace, profile) -> tuple[np.nda
     per_opcode[OPCODE["rydberg"]] = gates.duration("cz")
     duration = per_opcode[table.opcode.astype(np.intp)]
     first = np.ones(len(table), bool)
-    for group in trace.groups:
-        duration[group.start:group.stop] = (arch.move_duration_us(group.longest_um) if group.kind == MOVE
-                                            else arch.transfer_us)
-        first[group.start + 1:group.stop] = False
+    sizes = trace.group_stop - trace.group_start
+    if len(sizes):
+        per_group = np.full(len(sizes), arch.transfer_us)
+        moves = np.flatnonzero(trace.group_kind == MOVE)
+        per_group[moves] = [arch.move_duration_us(d) for d in trace.group_longest_um[moves].tolist()]
+        # The rows of every group, one group after another, and the group of each.
+        within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        rows = np.repeat(trace.group_start, sizes) + within
+        duration[rows] = np.repeat(per_group, sizes)
+        first[rows[within > 0]] = False
     return duration, first
 
 
