@@ -1,8 +1,8 @@
-"""A corpus of real circuits through the whole pipeline: mqt-bench → OpenQASM 2 → navm compile (default device).
+"""A corpus of real circuits through the whole pipeline: mqt-bench → OpenQASM 2 → navm compile on the fixed lattice (square-16x16).
 
 For each benchmark and size, mqt-bench generates the target-independent
 circuit, qiskit's `qasm2.dumps` writes it as OpenQASM 2, navm's front end
-reads it, and `navm compile`'s pipeline compiles it for the default 256-site
+reads it, and `navm compile`'s pipeline compiles it for the 256-site `square-16x16`
 device. The table: qubits, CZs after decompose-native alone (before
 placement and routing), CZs in the compiled circuit, SWAPs added by route, Rydberg stages, duration, the
 product-model fidelity estimate, and the compile time (parse + pipeline).

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import sys
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -49,3 +51,12 @@ def run_json(*args: str, capsys) -> dict:
     rc, out, err = run_cli(*args, "--json", capsys=capsys)
     assert rc == 0, err
     return json.loads(out)
+
+
+def load_script(path: Path, name: str):
+    """A script outside the package (a benchmark, a fixture generator) imported as module `name`."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module

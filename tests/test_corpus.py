@@ -3,17 +3,11 @@ OpenQASM 2 and the whole pipeline, with consistent figures."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
 
-from tests.helpers import TESTS
+from tests.helpers import TESTS, load_script
 
-spec = importlib.util.spec_from_file_location("corpus", TESTS.parent / "benchmarks" / "corpus.py")
-corpus = importlib.util.module_from_spec(spec)
-sys.modules["corpus"] = corpus  # dataclasses look their module up there
-spec.loader.exec_module(corpus)
+corpus = load_script(TESTS.parent / "benchmarks" / "corpus.py", "corpus")
 
 
 @pytest.mark.parametrize("name", corpus.BENCHMARKS)

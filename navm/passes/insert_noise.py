@@ -33,6 +33,8 @@ from navm.ir.circuit_table import GateTable, Row
 from navm.ir.gates import KIND
 from navm.ir.navm import CircuitOp, GateTableAttr, isa_version
 from navm.passes.base import NavmPass, module_device
+from navm.passes.noise_rows import channel_row as _channel
+from navm.passes.noise_rows import gate_rows, idle_rows
 
 _TIMED = frozenset({"gate", "measure", "reset"})
 
@@ -66,18 +68,11 @@ class InsertNoise(NavmPass):
                 op.properties["table"] = GateTableAttr(GateTable.from_rows(rows))
 
 
-def _channel(name: str, qubits: tuple[int, ...], params: tuple[float, ...], t: float, loc) -> Row | None:
-    if not any(p > 0 for p in params):
-        return None
-    return Row(name, qubits, params, None, loc, (), (t, 0.0, -1))
-
-
 def noisy_rows(rows: list[Row], num_qubits: int, noise) -> list[Row]:
     out: list[Row] = []
 
-    def emit(row: Row | None) -> None:
-        if row is not None:
-            out.append(row)
+    def emit(*rows: Row | None) -> None:
+        out.extend(r for r in rows if r is not None)
 
     # Rydberg stages: start time and member atoms, sorted by time.
     stages: dict[int, tuple[float, set[int]]] = {}
@@ -114,8 +109,7 @@ def noisy_rows(rows: list[Row], num_qubits: int, noise) -> list[Row]:
             unpaired(q, qubit_end[q], start, row.loc)
             gap = start - qubit_end[q]
             if gap > 0:
-                emit(_channel("pauli", (q,), noise.idle_pauli(gap), start, row.loc))
-                emit(_channel("loss", (q,), (noise.idle_loss(gap),), start, row.loc))
+                emit(*idle_rows(noise, q, gap, start, row.loc))
         if kind == "measure" and row.qubits[0] not in read:
             read.add(row.qubits[0])
             emit(_channel("readout_flip", row.qubits, (readout,), start, row.loc))
@@ -126,14 +120,7 @@ def noisy_rows(rows: list[Row], num_qubits: int, noise) -> list[Row]:
         if kind == "reset":
             emit(_channel("pauli", row.qubits, (spam.prep_error, 0.0, 0.0), end, row.loc))
         elif kind == "gate":
-            channel = noise.gate_channel(row.name)
-            if channel.channel == "depolarize2" and len(row.qubits) == 2:
-                emit(_channel("depolarize2", row.qubits, channel.params, end, row.loc))
-            else:
-                for q in row.qubits:
-                    emit(_channel(channel.channel, (q,), channel.params, end, row.loc))
-            for q in row.qubits:
-                emit(_channel("loss", (q,), (noise.gate_loss(row.name),), end, row.loc))
+            emit(*gate_rows(noise, row, end))
     last_loc = next((r.loc for r in reversed(rows) if r.loc is not None), None)
     for q in range(num_qubits):  # stages after an atom's last op still drive it
         unpaired(q, qubit_end[q], float("inf"), last_loc)

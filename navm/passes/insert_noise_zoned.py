@@ -41,16 +41,12 @@ from navm.ir.circuit_table import GateTable, Placement, Row
 from navm.ir.gates import KIND
 from navm.passes.analysis.motion import Pulse, steps
 from navm.passes.analysis.motion_events import LOAD, MOVE, PULSE, STORE
+from navm.passes.noise_rows import channel_row as _channel
+from navm.passes.noise_rows import gate_rows, idle_rows
 
 _TIMED = frozenset({"gate", "measure", "reset"})
 EPS_US = 1e-9
 """Gaps shorter than this (relative to the clock, at least 1e-9 µs) are rounding, not idle time."""
-
-
-def _channel(name: str, qubits: tuple[int, ...], params: tuple[float, ...], t: float, loc) -> Row | None:
-    if not any(p > 0 for p in params):
-        return None
-    return Row(name, qubits, tuple(float(p) for p in params), None, loc, (), (float(t), 0.0, -1))
 
 
 def _replay(table: GateTable, placement: Placement, profile) -> tuple[dict[int, tuple[int, str]],
@@ -93,9 +89,8 @@ def zoned_noisy_rows(table: GateTable, placement: Placement, profile) -> list[Ro
 
     out: list[Row] = []
 
-    def emit(row: Row | None) -> None:
-        if row is not None:
-            out.append(row)
+    def emit(*rows: Row | None) -> None:
+        out.extend(r for r in rows if r is not None)
 
     free = [0.0] * n  # when each atom's last busy interval ended
     last_loc = [None] * n
@@ -105,8 +100,7 @@ def zoned_noisy_rows(table: GateTable, placement: Placement, profile) -> list[Ro
         """The idle channel of atom q from its last busy interval until t, which starts a busy one."""
         gap = t - free[q]
         if gap > eps:
-            emit(_channel("pauli", (q,), noise.idle_pauli(gap), t, loc))
-            emit(_channel("loss", (q,), (noise.idle_loss(gap),), t, loc))
+            emit(*idle_rows(noise, q, gap, t, loc))
 
     first_loc = next((r.loc for r in rows if r.loc is not None), None)
     for q in range(n):
@@ -174,19 +168,11 @@ def zoned_noisy_rows(table: GateTable, placement: Placement, profile) -> list[Ro
             for q in row.qubits:
                 emit(_channel("pauli", (q,), (spam.prep_error, 0.0, 0.0), t, row.loc))
         elif kind == "gate":
-            channel = noise.gate_channel(row.name)
-            if channel.channel == "depolarize2" and len(row.qubits) == 2:
-                emit(_channel("depolarize2", row.qubits, channel.params, t, row.loc))
-            else:
-                for q in row.qubits:
-                    emit(_channel(channel.channel, (q,), channel.params, t, row.loc))
-            for q in row.qubits:
-                emit(_channel("loss", (q,), (noise.gate_loss(row.name),), t, row.loc))
+            emit(*gate_rows(noise, row, t))
     end_loc = next((r.loc for r in reversed(rows) if r.loc is not None), None)
     for q in range(n):  # from each atom's last busy interval to the end of the program
         gap = total - free[q]
         if gap > eps:
             loc = last_loc[q] if last_loc[q] is not None else end_loc
-            emit(_channel("pauli", (q,), noise.idle_pauli(gap), total, loc))
-            emit(_channel("loss", (q,), (noise.idle_loss(gap),), total, loc))
+            emit(*idle_rows(noise, q, gap, total, loc))
     return out

@@ -6,7 +6,8 @@ nearest the entanglement zone, partners side by side, spread to the gate sites' 
 each `rydberg` row the pass writes one rearrangement (navm/passes/zoning/rearrange.py): a `load`
 group of the atoms that move, one `move` group taking each straight to its destination trap, and
 a `store` group. Atoms stay on their gate site between pulses they both take part in (`reuse`);
-atoms of the zone without a part in the next pulse go home, so none waits under the laser. After
+atoms of the zone without a part in the next pulse park in the free storage trap nearest below
+their site, so none waits under the laser. After
 the last pulse atoms stay where they are. The straight moves need not respect the AOD's rules:
 `move-route` splits them into legal parallel operations.
 """

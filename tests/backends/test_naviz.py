@@ -8,7 +8,6 @@ also compiles with QMAP itself and scores the result.
 
 from __future__ import annotations
 
-import importlib.util
 import numpy as np
 import pytest
 
@@ -19,7 +18,7 @@ from navm.frontend import load
 from navm.ir.navm import CircuitOp
 from navm.ir.unitaries import gate_matrices, u3_matrix
 from navm.pipeline import compile_module
-from tests.helpers import TESTS, compile_program
+from tests.helpers import TESTS, compile_program, load_script
 
 ZONED = load_profile("zoned")
 QMAP = TESTS / "fixtures/qmap"
@@ -297,15 +296,10 @@ def test_a_device_that_is_not_zoned_is_refused():
 # ------------------------------------------------------------------------ QMAP itself, when installed
 
 
-@pytest.mark.skipif(importlib.util.find_spec("mqt") is None or importlib.util.find_spec("mqt.qmap") is None,
-                    reason="mqt-qmap is not installed (tests/fixtures/qmap/README.md)")
 def test_qmap_compiles_and_navm_scores_it():
-    """QMAP 3.11 compiles ghz3 in the test; its output equals the fixture and scores as the fixture does."""
-    import importlib.util as util
-
-    spec = util.spec_from_file_location("qmap_fixtures", QMAP / "generate.py")
-    generate = util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
+    """QMAP 3.11 (a test dependency) compiles ghz3 in the test; its output equals the fixture and scores
+    as the fixture does."""
+    generate = load_script(QMAP / "generate.py", "qmap_fixtures")
     text = generate.compile_naviz("ghz3")
     assert text == (QMAP / "ghz3_aware.naviz").read_text()
     module = compile_module(read(text, "qmap.naviz"), "move-check,schedule")

@@ -3,7 +3,6 @@ at most as many CZs as qiskit's transpile at optimization level 3 on the mqt-ben
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import subprocess
@@ -22,7 +21,7 @@ from navm.passes import parse_pipeline
 from navm.passes.optimization.fusion import gates_of, row_matrices
 from navm.passes.optimization.resynthesis import min_cz
 from navm.passes.optimize import optimize_table
-from tests.helpers import TESTS
+from tests.helpers import TESTS, load_script
 from tests.statevector import equal_up_to_phase, final_state, gate_matrix, unitary
 
 N = 3
@@ -300,10 +299,7 @@ def test_qiskit_is_imported_only_when_a_block_is_resynthesised(tmp_path):
 
 # --- against qiskit ------------------------------------------------------------------------------------
 
-_spec = importlib.util.spec_from_file_location("optimize_bench", TESTS.parent / "benchmarks" / "optimize.py")
-bench = importlib.util.module_from_spec(_spec)
-sys.modules["optimize_bench"] = bench  # dataclasses look their module up there
-_spec.loader.exec_module(bench)
+bench = load_script(TESTS.parent / "benchmarks" / "optimize.py", "optimize_bench")
 
 
 @pytest.mark.parametrize("name", bench.BENCHMARKS)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lark import Lark, Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput
+from lark.exceptions import UnexpectedInput
 
 from navm.cache import lark_cache
 from navm.diagnostics import NavmError, SourceLocation, register_source
+from navm.lark_errors import lark_syntax_error
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,11 @@ class Operation:
     name_loc: SourceLocation
 
 
-_WORDS = {"NAME": "a name", "NUMBER": "a number", "TIME": "a timing such as '@+'", "_NL": "a line break",
-          "LSQB": "'['", "RSQB": "']'", "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "ATOM": "'atom'",
-          "$END": "the end of the file"}
+_WORDS = {  # listed in this order in "expected ..."
+    "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "LSQB": "'['", "RSQB": "']'", "ATOM": "'atom'",
+    "_NL": "a line break", "NAME": "a name", "NUMBER": "a number", "TIME": "a timing such as '@+'",
+    "$END": "the end of the file",
+}
 
 
 @functools.cache
@@ -101,19 +104,4 @@ def _position(node) -> tuple[float, float] | None:
 
 
 def _syntax_error(err: UnexpectedInput, file: str) -> NavmError:
-    line, column = getattr(err, "line", None), getattr(err, "column", None)
-    loc = SourceLocation(file, line if isinstance(line, int) and line > 0 else 1,
-                         column if isinstance(column, int) and column > 0 else 1)
-    if isinstance(err, UnexpectedCharacters):
-        what = f"character {err.char!r}"
-        expected = getattr(err, "allowed", None) or ()
-    else:
-        token = getattr(err, "token", None)
-        what = "end of the file" if token is None or token.type == "$END" else (
-            "line break" if token.type == "_NL" else f"'{token}'")
-        expected = getattr(err, "expected", None) or ()
-    words = sorted({_WORDS.get(name, name) for name in expected})
-    message = f"unexpected {what}"
-    if words:
-        message += "; expected " + (", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0])
-    return NavmError(message, loc)
+    return lark_syntax_error(err, file, _WORDS)

@@ -18,10 +18,11 @@ import re
 from pathlib import Path
 
 from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput
+from lark.exceptions import UnexpectedInput
 
 from navm.cache import lark_cache
 from navm.diagnostics import NavmError, SourceLocation, register_source
+from navm.lark_errors import lark_syntax_error
 from navm.frontend.qbc import directives
 from navm.frontend.qbc.assembler import Assembler
 from navm.frontend.qbc.ast import Program
@@ -78,23 +79,7 @@ def scan(text: str, file: str) -> list[Token]:
 
 
 def _syntax_error(err: UnexpectedInput, file: str) -> NavmError:
-    line, column = getattr(err, "line", None), getattr(err, "column", None)
-    loc = SourceLocation(file, line if isinstance(line, int) and line > 0 else 1,
-                         column if isinstance(column, int) and column > 0 else 1)
-    if isinstance(err, UnexpectedCharacters):
-        what = f"character {err.char!r}"
-        expected = getattr(err, "allowed", None) or ()
-    else:
-        token = getattr(err, "token", None)
-        what = f"'{token}'" if token else "input"
-        expected = getattr(err, "expected", None) or ()
-    order = list(_WORDS)
-    names = sorted(set(expected), key=lambda n: order.index(n) if n in order else len(order))
-    words = list(dict.fromkeys(_WORDS.get(name, name) for name in names))
-    message = f"unexpected {what}"
-    if words:
-        message += "; expected " + (", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0])
-    return NavmError(message, loc, notes=_hint(err))
+    return lark_syntax_error(err, file, _WORDS, notes=_hint(err))
 
 
 def _hint(err: UnexpectedInput) -> tuple[str, ...]:
