@@ -20,6 +20,7 @@ QMAP's is `compile()` from mqt-core's loaded circuit. Today's fixed-lattice SWAP
 `square-16x16`) is shown for reference.
 
     .venv/bin/python benchmarks/zoned.py [--sizes 8,16,32,64] [--names ghz,qft,...] [--repeat 3] [--json OUT]
+        [--markdown]   # also the table of docs/benchmarks.md († marks a program move-check rejects)
 """
 
 from __future__ import annotations
@@ -178,6 +179,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", default=None, help="also write every figure to this file")
     parser.add_argument("--no-swap-path", action="store_true", help="skip today's fixed-lattice path")
+    parser.add_argument("--markdown", action="store_true", help="also print the table of docs/benchmarks.md")
     args = parser.parse_args()
     from navm.devices import load_profile
 
@@ -212,6 +214,9 @@ def main() -> None:
             _print_entry(entry)
             rows.append(entry)
     _summary(rows)
+    if args.markdown:
+        print()
+        print(markdown(rows))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
 
@@ -232,6 +237,29 @@ def _print_entry(entry: dict) -> None:
         s = entry["swap_path"]
         print(f"{'':25} | {'swap path':>13} {s['cz']:>6} {'':>6} {'swaps ' + str(s['swaps']):>16} "
               f"{'':>10} {fmt_f(s['log10']):>9} (navm's fixed-lattice model)")
+
+
+def markdown(rows: list[dict]) -> str:
+    """The side-by-side table of docs/benchmarks.md: a row per circuit QMAP compiled."""
+    def f(e: dict, model: str) -> str:
+        return fmt_f(e[model]) + ("†" if not e.get("legal", True) else "")
+
+    lines = ["| circuit | gates | CZ navm / qiskit O3 | transfers navm / aware / agnostic | duration ms navm / aware / "
+             "agnostic | F zac navm | F zac aware | F zac agnostic | zac ratio | F navm-model navm / best QMAP | "
+             "compile ms navm / aware / agnostic |", "|" + "---|" * 11]
+    inf = float("-inf")
+    for r in rows:
+        if "qmap-aware" not in r:
+            continue
+        n, a, g = r["navm"], r["qmap-aware"], r["qmap-agnostic"]
+        best = max(_or(a["zac"], inf), _or(g["zac"], inf))
+        ratio = "both 0" if best == inf and n["zac"] is None else f"{10 ** (_or(n['zac'], inf) - best):.3g}"
+        best_navm = max((a, g), key=lambda e: _or(e["navm"], inf))
+        lines.append(f"| {r['circuit']} | {r['gates']} | {n['cz']} / {r['qiskit_cz']} | {n['transfers']} / "
+                     f"{a['transfers']} / {g['transfers']} | {n['duration_us'] / 1e3:.1f} / {a['duration_us'] / 1e3:.1f}"
+                     f" / {g['duration_us'] / 1e3:.1f} | {f(n, 'zac')} | {f(a, 'zac')} | {f(g, 'zac')} | {ratio} | "
+                     f"{fmt_f(n['navm'])} / {f(best_navm, 'navm')} | {n['ms']:.0f} / {a['ms']:.0f} / {g['ms']:.0f} |")
+    return "\n".join(lines)
 
 
 def _summary(rows: list[dict]) -> None:
