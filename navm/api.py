@@ -30,16 +30,21 @@ from navm.pipeline import DEFAULT_DEVICE, NoiseApplied, compile_program
 from navm.progress import NO_PROGRESS, Progress, task
 
 BACKENDS = ("statevector", "stim")
+BIT_ORDER = "measurement records in program order, record 0 leftmost"
+DYNAMIC_BIT_ORDER = (BIT_ORDER + "; dynamic: each shot's own records in the order it executed them, "
+                     "so bitstrings may differ in length")
 
 
-def load_program(program: str | Path | ModuleOp, language: str | None = None) -> tuple[ModuleOp, str]:
-    """(module, name for messages) of a file path, source text (with `language`), or a parsed module."""
+def load_program(program: str | Path | ModuleOp, language: str | None = None,
+                 source_name: str = "<input>") -> tuple[ModuleOp, str]:
+    """(module, name for messages) of a file path, source text (with `language`, named `source_name` in
+    diagnostics), or a parsed module."""
     from navm.frontend import language_of, load, load_text
 
     if isinstance(program, ModuleOp):
         return program, "<module>"
     if language is not None:
-        return load_text(str(program), language, "<input>"), "<input>"
+        return load_text(str(program), language, source_name), source_name
     language_of(program)  # a bad suffix is an error before anything is read
     return load(program), str(program)
 
@@ -97,11 +102,11 @@ class Compiled:
 
 def compile(program: str | Path | ModuleOp, device: str = DEFAULT_DEVICE, *, language: str | None = None,
             noise: str = "program", seed: int | None = None, pass_options: Sequence[str] = (),
-            progress: Progress = NO_PROGRESS) -> Compiled:
+            source_name: str = "<input>", progress: Progress = NO_PROGRESS) -> Compiled:
     """Compile for `device` (a built-in name or a profile file) with the noise rule `noise`
     ("program", "device" or "none"; navm.pipeline.NOISE_MODES). `seed` seeds placement and routing,
     `pass_options` set options of the pipeline's passes (`"place{override=true}"`)."""
-    module, name = load_program(program, language)
+    module, name = load_program(program, language, source_name)
     with gc_paused():
         module, applied = compile_program(module, device, noise=noise, seed=seed, options=pass_options,
                                           progress=progress)
@@ -144,16 +149,22 @@ class RunResult:
     detector_error_model: str | None = None
     compiled: Compiled | None = None
     dynamic_info: dict = field(default_factory=dict)
+    records: np.ndarray | None = None
+    """Per-shot records (shots × records, 0/1), when the run was asked to keep them."""
+    state: np.ndarray | None = None
+    """The final state vector, when asked for and the circuit has one (statevector backend)."""
 
 
 def run(program: str | Path | ModuleOp | Compiled, device: str = DEFAULT_DEVICE, *, backend: str = "statevector",
         shots: int = 1024, seed: int = 0, noise: str = "program", observables: Sequence[str] = (),
         detectors: bool = False, dem: bool = False, language: str | None = None,
-        compile_seed: int | None = None, pass_options: Sequence[str] = (),
-        progress: Progress = NO_PROGRESS) -> RunResult:
+        compile_seed: int | None = None, pass_options: Sequence[str] = (), keep_records: bool = False,
+        return_state: bool = False, source_name: str = "<input>", progress: Progress = NO_PROGRESS) -> RunResult:
     """Compile (unless given a `Compiled`) and sample on `backend`. `observables` are Pauli strings over
     the program's qubits (qubit 0 leftmost), evaluated on the noiseless state before the final
-    measurements (statevector). A dynamic program runs shot by shot on the VM and a simulator."""
+    measurements (statevector). A dynamic program runs shot by shot on the VM and a simulator.
+    `keep_records` keeps every shot's records (`RunResult.records`), `return_state` the final state
+    (statevector, circuits that have one)."""
     from navm.runtime.vm import DynamicValueError
 
     if backend not in BACKENDS:
@@ -167,20 +178,21 @@ def run(program: str | Path | ModuleOp | Compiled, device: str = DEFAULT_DEVICE,
     else:
         try:
             compiled = compile(program, device, language=language, noise=noise, seed=compile_seed,
-                               pass_options=pass_options, progress=progress)
+                               pass_options=pass_options, source_name=source_name, progress=progress)
         except DynamicValueError as why:
-            return _run_dynamic(program, language, why, device=device, backend=backend, shots=shots, seed=seed,
+            return _run_dynamic(program, language, source_name, why, device=device, backend=backend, shots=shots, seed=seed,
                                 noise=noise, observables=observables, progress=progress)
     result = RunResult({}, shots, seed, backend, compiled.device, compiled.noise, compiled.record_names,
                        compiled=compiled)
     if backend == "statevector":
-        _statevector(compiled, result, observables, progress)
+        _statevector(compiled, result, observables, progress, keep_records, return_state)
     else:
-        _stim(compiled, result, detectors, dem, progress)
+        _stim(compiled, result, detectors, dem, progress, keep_records)
     return result
 
 
-def _statevector(compiled: Compiled, result: RunResult, observables: Sequence[str], progress: Progress) -> None:
+def _statevector(compiled: Compiled, result: RunResult, observables: Sequence[str], progress: Progress,
+                 keep_records: bool = False, return_state: bool = False) -> None:
     from navm.backends.statevector import MAX_QUBITS, simulate
 
     n = compiled.num_qubits
@@ -188,9 +200,10 @@ def _statevector(compiled: Compiled, result: RunResult, observables: Sequence[st
         raise NavmError(f"the circuit has {n} qubits; the statevector backend simulates at most {MAX_QUBITS}",
                         notes=_too_many_qubits_notes(compiled))
     paulis = [_placed_pauli(text, n, compiled.module) for text in observables]
-    sim = simulate(compiled.table, n, shots=result.shots, seed=result.seed, noise=True, keep_records=False,
-                   observables=paulis, progress=progress)
+    sim = simulate(compiled.table, n, shots=result.shots, seed=result.seed, noise=True, keep_records=keep_records,
+                   return_state=return_state, observables=paulis, progress=progress)
     result.counts, result.method = sim.counts, sim.method
+    result.records, result.state = sim.records, getattr(sim, "state", None)
     result.expectations = {text: sim.expectations[p] for text, p in zip(observables, paulis)}
 
 
@@ -220,11 +233,21 @@ def _placed_pauli(text: str, n: int, module: ModuleOp) -> str:
     return "".join(letters)
 
 
-def _stim(compiled: Compiled, result: RunResult, detectors: bool, dem: bool, progress: Progress) -> None:
+def _stim(compiled: Compiled, result: RunResult, detectors: bool, dem: bool, progress: Progress,
+          keep_records: bool = False) -> None:
     from navm.backends.stim import count_samples, detector_error_model, sample_detectors
 
     circuit = compiled.to_stim()
-    result.counts = count_samples(circuit, result.shots, result.seed, progress=progress)
+    if keep_records:  # the counts of exactly these records (stim draws them in one call, not in chunks)
+        from navm.backends.counts import CountAccumulator
+        from navm.backends.stim.sample import sample
+
+        result.records = sample(circuit, result.shots, result.seed)
+        acc = CountAccumulator(result.records.shape[1])
+        acc.add(result.records)
+        result.counts = acc.counts()
+    else:
+        result.counts = count_samples(circuit, result.shots, result.seed, progress=progress)
     if detectors:
         events, flips = sample_detectors(circuit, result.shots, result.seed)
         result.detectors = {
@@ -236,7 +259,7 @@ def _stim(compiled: Compiled, result: RunResult, detectors: bool, dem: bool, pro
         result.detector_error_model = str(detector_error_model(circuit))
 
 
-def _run_dynamic(program, language, why, *, device, backend, shots, seed, noise, observables,
+def _run_dynamic(program, language, source_name, why, *, device, backend, shots, seed, noise, observables,
                  progress: Progress) -> RunResult:
     """A program with measurement-dependent control flow, shot by shot (docs/cli.md, "Dynamic circuits")."""
     from navm.runtime.dynamic import DEFAULT_ENGINE, program_channels, run_dynamic
@@ -254,7 +277,7 @@ def _run_dynamic(program, language, why, *, device, backend, shots, seed, noise,
     if observables:
         raise NavmError("--observable is not supported for dynamic circuits: they have no single final state",
                         why.loc, notes=notes)
-    module, _ = load_program(program, language)
+    module, _ = load_program(program, language, source_name)
     channels = program_channels(module)
     applied = NoiseApplied("none", stripped=channels) if noise == "none" else NoiseApplied("program", channels)
     # Not under gc_paused: a long run decodes a VM per path, and the collector should reclaim them.
@@ -263,3 +286,23 @@ def _run_dynamic(program, language, why, *, device, backend, shots, seed, noise,
     return RunResult(done.counts, shots, seed, backend, device, applied, record_labels(done.record_names),
                      dynamic=True, dynamic_info={"engine": done.engine, "vm_runs": done.runs,
                                                  "why_dynamic": f"{why.loc}: {reason}" if why.loc else reason})
+
+
+def run_result_json(result: RunResult) -> dict:
+    """The JSON object of `navm run --json` (docs/cli.md) and of a service job's result."""
+    out: dict = {"backend": result.backend, "device": result.device, "shots": result.shots, "seed": result.seed,
+                 "noise": result.noise.to_json(), "noise_description": result.noise.describe(),
+                 "bit_order": DYNAMIC_BIT_ORDER if result.dynamic else BIT_ORDER, "results": result.results,
+                 "dynamic": result.dynamic, "counts": result.counts}
+    if result.dynamic:
+        out.update(result.dynamic_info, schedule=None)
+        return out
+    out["method"] = result.method if result.backend == "statevector" else "stim"
+    if result.expectations:
+        out["expectations"] = result.expectations
+    if result.detectors is not None:
+        out["detectors"] = result.detectors
+    if result.detector_error_model is not None:
+        out["detector_error_model"] = result.detector_error_model
+    out["schedule"] = result.compiled.schedule().to_json()["schedule"]
+    return out

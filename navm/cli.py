@@ -32,6 +32,7 @@ from navm.commands.options import (
     noise_mode,
 )
 from navm.commands.routes import routes_app
+from navm.commands.service import keys_app, tenants_app
 from navm.diagnostics import NavmError
 
 fast_params.install()  # option values converted without pydantic (navm/commands/fast_params.py)
@@ -190,8 +191,112 @@ def passes(json_output: bool = typer.Option(False, "--json", help="Print one JSO
     passes_command(json_output=json_output, console=out_console)
 
 
+SERVER_HELP = "The job service's URL (else NAVM_SERVER, else the config file; docs/client.md)."
+KEY_HELP = "API key (else NAVM_API_KEY, else the config file)."
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    data: Optional[str] = typer.Option(None, "--data", help="Data folder (the SQLite database) [default: navm-data]."),
+    db: Optional[str] = typer.Option(None, "--db", help="Database URL instead: postgresql://USER:PASSWORD@HOST/NAME."),
+    workers: int = typer.Option(2, "--workers", help="Jobs run at once (worker processes or Ray tasks)."),
+    executor: str = typer.Option("local", "--executor", callback=check_choice("executor", ("local", "ray")),
+                                 help="local (spawned processes) or ray."),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="A Ray cluster (else a local one)."),
+    time_limit: float = typer.Option(600.0, "--time-limit", help="Seconds a job may run."),
+    memory_limit: float = typer.Option(4096.0, "--memory-limit", help="MiB a local worker may use."),
+    max_body: int = typer.Option(1 << 20, "--max-body", help="Largest request body, in bytes."),
+) -> None:
+    """Run the job service: HTTP API, job manager and workers (docs/service.md)."""
+    from navm.commands.service import serve as serve_command
+
+    serve_command(host, port, data, db, workers, executor, ray_address, time_limit, memory_limit, max_body)
+
+
+@app.command()
+def submit(
+    file: str = typer.Argument(..., help="A .qbc, .sigma.json or .qasm file.", show_default=False),
+    server: Optional[str] = typer.Option(None, "--server", help=SERVER_HELP, show_default=False),
+    key: Optional[str] = typer.Option(None, "--key", help=KEY_HELP, show_default=False),
+    target: str = typer.Option(DEFAULT_DEVICE, "--target", "--device", help="A device the service has (GET /v1/targets)."),
+    backend: str = typer.Option("statevector", "--backend", help="statevector, stim, or another the target lists."),
+    shots: int = typer.Option(1024, "--shots", callback=check_shots, help="Number of shots."),
+    seed: int = typer.Option(0, "--seed", callback=check_seed, help="Sampling seed."),
+    noise: Optional[bool] = typer.Option(None, "--noise/--no-noise", help=NOISE_HELP, show_default=False),
+    tag: List[str] = typer.Option([], "--tag", help="A tag (repeat for more).", show_default=False),
+    wait: bool = typer.Option(False, "--wait", help="Wait for the job and print its result."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="With --wait: give up after this many seconds."),
+    json_output: bool = typer.Option(False, "--json", help="JSON: the job, or with --wait the result "
+                                                          "(the same object as navm run --json)."),
+) -> None:
+    """Submit FILE to the job service."""
+    from navm.commands import jobs
+
+    jobs.submit(file, server, key, target, backend, shots, seed, noise_mode(noise), tag, wait, json_output, timeout)
+
+
+@app.command("jobs")
+def jobs_(
+    server: Optional[str] = typer.Option(None, "--server", help=SERVER_HELP, show_default=False),
+    key: Optional[str] = typer.Option(None, "--key", help=KEY_HELP, show_default=False),
+    state: Optional[str] = typer.Option(None, "--state", help="Only jobs in this state."),
+    tag: Optional[str] = typer.Option(None, "--tag", help="Only jobs with this tag."),
+    limit: int = typer.Option(20, "--limit", help="At most this many, newest first."),
+    json_output: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """List your jobs on the job service."""
+    from navm.commands import jobs
+
+    jobs.jobs(server, key, state, tag, limit, json_output)
+
+
+@app.command()
+def job(job_id: str = typer.Argument(...),
+        server: Optional[str] = typer.Option(None, "--server", help=SERVER_HELP, show_default=False),
+        key: Optional[str] = typer.Option(None, "--key", help=KEY_HELP, show_default=False)) -> None:
+    """Print a job (JSON)."""
+    from navm.commands import jobs
+
+    jobs.job(server, key, job_id)
+
+
+@app.command()
+def result(job_id: str = typer.Argument(...),
+           server: Optional[str] = typer.Option(None, "--server", help=SERVER_HELP, show_default=False),
+           key: Optional[str] = typer.Option(None, "--key", help=KEY_HELP, show_default=False)) -> None:
+    """Print a completed job's result (JSON, as navm run --json)."""
+    from navm.commands import jobs
+
+    jobs.result(server, key, job_id)
+
+
+@app.command()
+def cancel(job_id: str = typer.Argument(...),
+           server: Optional[str] = typer.Option(None, "--server", help=SERVER_HELP, show_default=False),
+           key: Optional[str] = typer.Option(None, "--key", help=KEY_HELP, show_default=False)) -> None:
+    """Cancel a job."""
+    from navm.commands import jobs
+
+    jobs.cancel(server, key, job_id)
+
+
+@app.command()
+def watch(job_id: str = typer.Argument(...),
+          server: Optional[str] = typer.Option(None, "--server", help=SERVER_HELP, show_default=False),
+          key: Optional[str] = typer.Option(None, "--key", help=KEY_HELP, show_default=False),
+          json_output: bool = typer.Option(False, "--json", help="Print the events as JSON lines.")) -> None:
+    """Follow a job: a progress bar fed by its event stream."""
+    from navm.commands import jobs
+
+    jobs.watch(server, key, job_id, json_output)
+
+
 app.add_typer(devices_app, name="devices")
 app.add_typer(routes_app, name="routes")
+app.add_typer(keys_app, name="keys")
+app.add_typer(tenants_app, name="tenants")
 
 
 def _usage_error(err) -> str:

@@ -23,13 +23,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from navm.api import RunResult, run
+from navm.api import RunResult, run, run_result_json as to_json
 from navm.diagnostics import NavmError
 from navm.progress import NO_PROGRESS, Progress
 
-BIT_ORDER = "measurement records in program order, record 0 leftmost"
-DYNAMIC_BIT_ORDER = (BIT_ORDER + "; dynamic: each shot's own records in the order it executed them, "
-                     "so bitstrings may differ in length")
 COUNT_ROWS = 32
 """Rows of the counts table in the terminal; --json has them all."""
 
@@ -65,26 +62,6 @@ def run_command(req: RunRequest, *, json_output: bool, console, progress: Progre
                  observables=req.observables, detectors=req.detectors, dem=req.dem, compile_seed=req.compile_seed,
                  pass_options=req.pass_options, progress=progress)
     _print(to_json(result), json_output, console)
-
-
-def to_json(result: RunResult) -> dict:
-    """The JSON object of `navm run --json` (docs/cli.md)."""
-    out: dict = {"backend": result.backend, "device": result.device, "shots": result.shots, "seed": result.seed,
-                 "noise": result.noise.to_json(), "noise_description": result.noise.describe(),
-                 "bit_order": DYNAMIC_BIT_ORDER if result.dynamic else BIT_ORDER, "results": result.results,
-                 "dynamic": result.dynamic, "counts": result.counts}
-    if result.dynamic:
-        out.update(result.dynamic_info, schedule=None)
-        return out
-    out["method"] = result.method if result.backend == "statevector" else "stim"
-    if result.expectations:
-        out["expectations"] = result.expectations
-    if result.detectors is not None:
-        out["detectors"] = result.detectors
-    if result.detector_error_model is not None:
-        out["detector_error_model"] = result.detector_error_model
-    out["schedule"] = result.compiled.schedule().to_json()["schedule"]
-    return out
 
 
 def _print(out: dict, json_output: bool, console) -> None:

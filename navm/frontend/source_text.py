@@ -17,6 +17,23 @@ from navm.diagnostics import NavmError, SourceLocation, register_source
 UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
+_FILE_READS_FORBIDDEN: str | None = None
+"""Why a program may not read files (its `include`s), or None: set by the job service's workers,
+which compile programs sent as text and must not open the server's files for them."""
+
+
+def forbid_file_reads(reason: str) -> None:
+    """From now on, in this process, a program's includes are errors (`reason` says why)."""
+    global _FILE_READS_FORBIDDEN
+    _FILE_READS_FORBIDDEN = reason
+
+
+def check_file_reads(name: str, loc: SourceLocation | None) -> None:
+    """Raise at `loc` if this process may not read the file a program names (before looking for it,
+    so that not even a file's existence shows)."""
+    if _FILE_READS_FORBIDDEN is not None:
+        raise NavmError(f"cannot include '{name}': {_FILE_READS_FORBIDDEN}", loc)
+
 
 def read_source_text(path: str | Path, loc: SourceLocation | None = None, *, what: str = "source file") -> str:
     """The text of `path`: UTF-8, a leading byte-order mark dropped. Every failure is a NavmError:

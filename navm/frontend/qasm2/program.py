@@ -26,7 +26,7 @@ from navm.frontend.qasm2.expressions import Expr, evaluate
 from navm.frontend.qasm2.library import Gate, TemplateRow
 from navm.frontend.qasm2.parser import parse_source
 from navm.frontend.qasm2.qelib1 import FILE as QELIB1_FILE
-from navm.frontend.source_text import read_source_text
+from navm.frontend.source_text import check_file_reads, read_source_text
 
 SUPPORTED_VERSIONS = ("2.0", "2")
 MAX_REGISTER_SIZE = 1 << 20
@@ -123,6 +123,7 @@ class Walker:
         if inc.path == "qelib1.inc":
             self._qelib1(inc.loc)
             return
+        check_file_reads(inc.path, inc.path_loc)
         path = self._include_path(inc)
         if path in self.files:
             raise NavmError(f"include cycle: '{inc.path}' is already being included", inc.path_loc)

@@ -33,6 +33,9 @@ def read_source(path: Path, loc: SourceLocation | None) -> str:
 def resolve(written: str, includer: SourceFile, include_dirs: tuple[Path, ...],
             loc: SourceLocation) -> SourceFile:
     """The file `.include "written"` names, searched as described above."""
+    from navm.frontend.source_text import check_file_reads
+
+    check_file_reads(written, loc)
     here = Path(includer.name).parent if includer.real is not None else Path(".")
     candidates = [here] + [Path(d) for d in include_dirs]
     for folder in candidates:

@@ -1,0 +1,58 @@
+"""A worker process: takes jobs from its executor one at a time and runs them (navm.runtime.jobs.runner).
+
+Workers are spawned, never forked (JAX's threads do not survive a fork), and ask the kernel to end
+them when the server that spawned them dies (PR_SET_PDEATHSIG), so a killed server leaves no worker
+writing behind its back; the job's token fences any write that would still get through.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import traceback
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:  # not Linux: the token still fences a stray worker's writes
+        pass
+
+
+def run_claimed(db, job: dict, max_qubits: int | None) -> str:
+    """Run one claimed job; an unexpected error ends it FAILED (internal-error) rather than in limbo."""
+    from navm.runtime.jobs import states as S
+    from navm.runtime.jobs.runner import Lost, execute
+    from navm.runtime.jobs.store import transition
+
+    try:
+        return execute(db, job, max_qubits=max_qubits)
+    except Lost:
+        return "LOST"
+    except Exception as err:  # a bug in navm: the job says so, with the traceback in the log
+        failure = {"type": "internal-error", "detail": f"{type(err).__name__}: {err}",
+                   "diagnostic": {"traceback": traceback.format_exc()}}
+        with db.write() as conn:
+            transition(conn, job["id"], S.FAILED, token=job["token"], failure=failure, event={"failure": failure})
+        return S.FAILED
+
+
+def worker_main(db_url: str, conn, parent_pid: int) -> None:
+    """The process: receive (job, max_qubits), run it, answer (job id, end state); None stops it."""
+    die_with_parent()
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(0)
+    from navm.runtime.jobs.database import connect
+
+    db = connect(db_url)
+    conn.send(("ready", os.getpid()))
+    while True:
+        message = conn.recv()
+        if message is None:
+            break
+        job, max_qubits = message
+        conn.send(("done", job["id"], run_claimed(db, job, max_qubits)))
+    db.dispose()

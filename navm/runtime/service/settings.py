@@ -1,0 +1,22 @@
+"""What `navm serve` was started with (docs/service.md, "Running it")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str
+    workers: int = 2
+    executor: str = "local"
+    ray_address: str | None = None
+    time_limit_s: float = 600.0
+    memory_limit_mb: float = 4096.0
+    max_attempts: int = 3
+    max_body_bytes: int = 1 << 20
+    max_shots: int = 10**9
+    max_batch_jobs: int = 1000
+    auth_cache_s: float = 5.0
+    events_poll_s: float = 0.1
+    stream_keepalive_s: float = 15.0
