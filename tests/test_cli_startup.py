@@ -18,7 +18,9 @@ import typer.core
 from navm.commands import fast_params
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("jax", "scipy", "jsonschema", "pydantic", "llvmlite", "networkx", "stim", "qiskit")
+HEAVY = ("jax", "scipy", "jsonschema", "pydantic", "llvmlite", "networkx", "stim", "qiskit",
+         # the job service's libraries: only `navm serve` and the client commands load them
+         "fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "httpx", "prometheus_client", "ray")
 
 _IMPORTED = r"""
 import io, json, sys, contextlib

@@ -186,17 +186,15 @@ async def job_events(request: Request, job_id: str, who: Principal = Depends(req
 async def _stream(request: Request, state, job_id: str, after: int):
     queue = state.hub.subscribe(job_id)
     try:
-        while True:  # the history first, from the database; then what the hub hands over
+        while True:  # the history first, from the database (a rerun job has more than one ending)
             batch = await asyncio.to_thread(events_after, state.db, job_id, after)
             for ev in batch:
                 after = ev["id"]
                 yield sse(ev)
-                if ev["type"] == "state" and ev["data"].get("state") in S.TERMINAL:
-                    return
             if len(batch) < 1000:
                 break
         job = await asyncio.to_thread(get_job, state.db, job_id)
-        if job is not None and job["state"] in S.TERMINAL:  # ended before the client's Last-Event-ID
+        if job is not None and job["state"] in S.TERMINAL:  # it has ended: what came after the replay, and done
             for ev in await asyncio.to_thread(events_after, state.db, job_id, after):
                 yield sse(ev)
             return
