@@ -329,6 +329,11 @@ def test_prometheus_scrapes_navm_metrics(compose, routes):
     assert config_path in mounts, f"{config_path} is not mounted"
     assert (COMPOSE.parent / mounts[config_path]).resolve() == PROMETHEUS
 
+    config = yaml.safe_load(PROMETHEUS.read_text())
+    for job in config["scrape_configs"]:  # /metrics needs an admin key: Prometheus reads it from a mounted file
+        auth = job.get("authorization", {})
+        assert auth.get("type") == "Bearer" and auth.get("credentials_file") in mounts, job
+
     served = check_serve_argv(compose_argv(compose["services"]["navm"]), "compose.yaml")["port"]
     scraped = prometheus_scrapes()
     assert (f"navm:{served}", METRICS_PATH) in scraped, f"prometheus.yml scrapes {scraped}"
@@ -639,7 +644,7 @@ def test_chart_service_reaches_the_container_port():
 def test_the_images_command_serves_and_passes_its_health_checks(tmp_path, compose):
     """Runs the Dockerfile's CMD (on a free port and a temporary --data), then the Dockerfile's
     HEALTHCHECK and compose's healthcheck as written but for the port, then GETs the chart's probe
-    paths and Prometheus' metrics path with no API key."""
+    paths with no API key and Prometheus' metrics path with an admin key, as prometheus.yml sends it."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         free = s.getsockname()[1]
@@ -668,8 +673,13 @@ def test_the_images_command_serves_and_passes_its_health_checks(tmp_path, compos
 
         (container,) = one(render_chart(), "deployment.yaml", "Deployment")["spec"]["template"]["spec"]["containers"]
         paths = {container[probe]["httpGet"]["path"] for probe in ("livenessProbe", "readinessProbe", "startupProbe")}
+        key = json.loads(subprocess.run([sys.executable, "-m", "navm", "keys", "create", "--data", str(tmp_path / "data"),
+                                         "--tenant", "ops", "--scopes", "admin", "--json"], capture_output=True,
+                                        text=True, check=True).stdout)["key"]
         for path in sorted(paths | {path for _, path in prometheus_scrapes()}):
-            with urllib.request.urlopen(f"http://127.0.0.1:{free}{path}", timeout=5) as response:
+            headers = {"Authorization": f"Bearer {key}"} if path == METRICS_PATH else {}
+            request = urllib.request.Request(f"http://127.0.0.1:{free}{path}", headers=headers)
+            with urllib.request.urlopen(request, timeout=5) as response:
                 assert response.status == 200, path
                 if path == METRICS_PATH:
                     assert response.headers["Content-Type"].startswith("text/plain")

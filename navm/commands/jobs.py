@@ -115,7 +115,7 @@ def jobs(server, key, state, tag, limit: int, json_output: bool) -> None:
 
     table = Table()
     for col in ("id", "state", "file", "target", "backend", "shots", "created"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col in ("id", "state", "created"))
     for j in rows:
         table.add_row(j["id"], j["state"], j["filename"], j["target"], j["backend"], f"{j['shots']:,}", j["created_at"])
     out_console.print(table)

@@ -5,7 +5,9 @@ SQLite is set up for many readers and one writer at a time across processes (the
 workers): write-ahead log, a busy timeout, and every write transaction opened with BEGIN IMMEDIATE,
 so that two writers never both hold a read lock and wait on each other to upgrade it (the deadlock
 that SQLite answers with "database is locked" at once, whatever the timeout). Reads use their own
-engine with ordinary deferred transactions, which never take the write lock.
+engine with ordinary deferred transactions, which never take the write lock. On PostgreSQL every
+write transaction first takes one advisory lock, so writes are serialised the same way: the event
+ids a sequence hands out then commit in order, which the event streams rely on.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from navm.diagnostics import NavmError
 
 BUSY_TIMEOUT_S = 30
+WRITE_LOCK_KEY = 0x6E61766D  # "navm": the advisory lock that serialises writes on PostgreSQL
 DEFAULT_DB_NAME = "navm.db"
 
 
@@ -54,6 +56,10 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         with self.writer.begin() as conn:
+            if not self.is_sqlite:
+                # one writer at a time, as on SQLite: event ids then commit in id order (an event stream
+                # that has passed id n never misses a later-committed n-1), and no two writers deadlock
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
             yield conn
 
     @contextmanager
@@ -75,9 +81,9 @@ def connect(url: str) -> Database:
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
-    # NullPool: a connection per use is cheap for a file database and keeps no handle across a fork
-    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_S,
-                                                                   "check_same_thread": False})
+    # pooled: opening a connection runs the PRAGMAs below, a cost every request would pay again
+    engine = create_engine(url, pool_size=8, max_overflow=32, connect_args={"timeout": BUSY_TIMEOUT_S,
+                                                                           "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _setup(dbapi_conn, _record):

@@ -22,7 +22,7 @@ from navm.runtime.jobs import states as S
 from navm.runtime.jobs.database import Database
 from navm.runtime.jobs.executors import Executor
 from navm.runtime.jobs.schema import jobs, usage
-from navm.runtime.jobs.store import claim_next, recover, requeue, tenant_quotas, transition
+from navm.runtime.jobs.store import claim_next, record_usage, recover, requeue, tenant_quotas, transition
 
 log = logging.getLogger("navm.jobs")
 BILLING_GROUP = "navm.billing"
@@ -113,10 +113,7 @@ class JobManager:
             cancelling = [r.id for r in conn.execute(select(jobs.c.id).where(jobs.c.state == S.CANCELLING))]
         for job_id in cancelling:
             if job_id in running:
-                self.executor.stop(job_id)
-                with self.db.write() as conn:
-                    transition(conn, job_id, S.CANCELLED, event={"reason": "cancelled by the user"})
-                self._finished(job_id, S.CANCELLED)
+                self._stop_job(job_id, S.CANCELLED, event={"reason": "cancelled by the user"})
 
     def _enforce_limits(self) -> None:
         now = time.monotonic()
@@ -142,11 +139,19 @@ class JobManager:
         return self._limits_cache[job_id]
 
     def _kill(self, job_id: str, kind: str, detail: str) -> None:
-        self.executor.stop(job_id)
         failure = {"type": kind, "detail": detail, "diagnostic": None}
+        self._stop_job(job_id, S.FAILED, failure=failure, event={"failure": failure})
+
+    def _stop_job(self, job_id: str, state: str, event: dict, **values) -> None:
+        """End a running job's worker and the job with it (CANCELLED, or FAILED over a limit)."""
+        held = time.monotonic() - self.executor.running().get(job_id, time.monotonic())
+        self.executor.stop(job_id)
         with self.db.write() as conn:
-            transition(conn, job_id, S.FAILED, failure=failure, event={"failure": failure})
-        self._finished(job_id, S.FAILED)
+            if transition(conn, job_id, state, event=event, **values):
+                job = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().one()
+                # the worker cannot say what it used: the shots it reported, and the time it held a core
+                record_usage(conn, dict(job), state, job["progress_done"], held, 0.0)
+        self._finished(job_id, state)
 
     def _finished(self, job_id: str, state: str) -> None:
         self.finished[state] = self.finished.get(state, 0) + 1

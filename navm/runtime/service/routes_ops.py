@@ -35,8 +35,8 @@ def readyz(request: Request):
     return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)
 
 
-@router.get("/metrics", summary="Prometheus metrics")
-def metrics(request: Request) -> Response:
+@router.get("/metrics", summary="Prometheus metrics (a key with the admin scope: they show every tenant's usage)")
+def metrics(request: Request, who: Principal = Depends(require("admin"))) -> Response:
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
     return Response(generate_latest(request.app.state.navm.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -54,13 +54,17 @@ def ghz_job(http):
     return finished(http, r.json()["id"])
 
 
-def test_health_and_metrics_need_no_key(server):
+def test_health_needs_no_key_and_metrics_an_admin_key(server, key):
     with server.http() as anon:
         assert anon.get("/healthz").json() == {"status": "ok"}
         ready = anon.get("/readyz")
         assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "manager": "ok"}
-        text = anon.get("/metrics").text
-        assert "navm_jobs{" in text and "navm_queue_depth" in text and "navm_http_requests_total" in text
+        problem(anon.get("/metrics"), 401, "unauthorized")
+    with server.http(key) as user:
+        problem(user.get("/metrics"), 403, "forbidden")
+    with server.http(make_key(server.db_url, tenant="ops", scopes="admin")) as admin:
+        text = admin.get("/metrics").text
+    assert "navm_jobs{" in text and "navm_queue_depth" in text and "navm_http_requests_total" in text
 
 
 def test_openapi_lists_the_endpoints(server):
@@ -348,7 +352,7 @@ def test_usage_adds_up(server):
 
 def test_metrics_count_requests_by_route(server, http, ghz_job):
     http.get(f"/v1/jobs/{ghz_job['id']}")
-    with server.http() as anon:
-        text = anon.get("/metrics").text
+    with server.http(make_key(server.db_url, tenant="ops", scopes="admin")) as admin:
+        text = admin.get("/metrics").text
     assert 'navm_http_requests_total{method="GET",route="/v1/jobs/{job_id}",status="200"}' in text
     assert 'navm_shots_total{tenant="acme"}' in text
