@@ -127,7 +127,8 @@ class Client:
                 self._sleep(attempt, None)
                 attempt += 1
                 continue
-            if response.status_code in RETRY_STATUS and idempotent and attempt < self.retries:
+            if response.status_code in RETRY_STATUS and idempotent and attempt < self.retries \
+                    and not _is_quota(response):  # a quota does not refill in seconds: say so at once
                 self._sleep(attempt, response.headers.get("Retry-After"))
                 attempt += 1
                 continue
@@ -273,6 +274,10 @@ class Client:
     def usage(self, since: str | None = None, until: str | None = None) -> dict:
         params = {k: v for k, v in {"since": since, "until": until}.items() if v is not None}
         return self._request("GET", "/v1/usage", params=params, idempotent=True).json()
+
+
+def _is_quota(response: httpx.Response) -> bool:
+    return response.status_code == 429 and "quota-exceeded" in response.text
 
 
 def _parse_sse(lines) -> Iterator[dict]:

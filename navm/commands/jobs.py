@@ -39,6 +39,8 @@ def client(server: str | None, key: str | None) -> Iterator:
     except httpx.TransportError as err:
         raise NavmError(f"cannot reach the job service at {c.url}: {err}",
                         notes=("start one with `navm serve`, or pass --server URL",)) from None
+    except TimeoutError as err:
+        raise NavmError(f"{err}", notes=("the job goes on; `navm watch ID` or `navm job ID` follow it",)) from None
     finally:
         c.close()
 
@@ -52,13 +54,24 @@ def submit(file: str, server, key, target: str, backend: str, shots: int, seed: 
     from pathlib import Path
 
     from navm.client import program_body
+    from navm.frontend.kirin import is_kernel_spec
 
-    try:
-        body = program_body(Path(file))
-    except FileNotFoundError:
-        raise NavmError(f"{file}: no such file") from None
-    except (ValueError, IsADirectoryError, UnicodeDecodeError) as err:
-        raise NavmError(f"{file}: {err}") from None
+    if is_kernel_spec(file):  # module.py:kernel: lowered here, sent as OpenQASM 2
+        from navm.frontend.kirin.kernel_file import kernel_from_file
+
+        body = program_body(kernel_from_file(file))
+    else:
+        try:
+            body = program_body(Path(file))
+        except FileNotFoundError:
+            raise NavmError(f"{file}: no such file") from None
+        except IsADirectoryError:
+            raise NavmError(f"{file} is a directory, not a program") from None
+        except UnicodeDecodeError:
+            raise NavmError(f"{file}: not UTF-8 text") from None
+        except ValueError:
+            raise NavmError(f"{file}: cannot tell the language from the file name; use .qbc, .sigma.json, .qasm, "
+                            "or module.py:kernel for a bloqade kernel") from None
     with client(server, key) as c:
         job = c.submit(body["source"], format=body["format"], filename=body["filename"], target=target,
                        backend=backend, shots=shots, seed=seed, noise=noise, tags=tags)

@@ -1,7 +1,8 @@
 """Backends the service runs jobs on, as plugins: the entry-point group `navm.backends` names a
 factory per backend (navm's own statevector and stim, the qiskit-aer adapter of the `aer` extra, and
 whatever another package registers). A backend runs a compiled program; the service asks it for its
-capabilities to answer GET /v1/targets and to refuse what it cannot run before a worker starts.
+capabilities to answer GET /v1/targets, to refuse options and noise it does not take when a job is
+submitted, and a program over its qubit limit once it is compiled (before it runs).
 """
 
 from __future__ import annotations

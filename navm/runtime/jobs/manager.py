@@ -80,7 +80,9 @@ class JobManager:
         for ended in self.executor.poll():
             if ended.state is None:
                 self._requeue(ended.job_id, ended.reason)
-            elif ended.state != "LOST":
+            elif ended.state == "LOST":
+                self._settle_lost(ended.job_id)
+            else:
                 self._finished(ended.job_id, ended.state)
         self._cancel()
         self._enforce_limits()
@@ -104,6 +106,17 @@ class JobManager:
             if row is not None and row["state"] in (S.COMPILING, S.RUNNING, S.CANCELLING):
                 end = requeue(conn, dict(row), reason, self.limits.max_attempts)
                 log.warning("job %s: %s; now %s", job_id, reason, end)
+
+    def _settle_lost(self, job_id: str) -> None:
+        """A worker stopped because its job was taken from it: a job being cancelled (the worker saw it
+        first, before this round could stop it) ends CANCELLED here."""
+        with self.db.write() as conn:
+            row = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().first()
+            if row is None or row["state"] != S.CANCELLING:
+                return
+            if transition(conn, job_id, S.CANCELLED, event={"reason": "cancelled by the user"}):
+                record_usage(conn, dict(row), S.CANCELLED, row["progress_done"], 0.0, 0.0)
+        self._finished(job_id, S.CANCELLED)
 
     def _cancel(self) -> None:
         running = self.executor.running()

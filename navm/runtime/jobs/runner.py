@@ -147,6 +147,10 @@ def _execute(ctx: JobContext, cpu0: float, max_qubits: int | None) -> str:
     if max_qubits is not None and compiled.num_qubits > max_qubits:
         return _fail(ctx, "quota-exceeded", f"the program needs {compiled.num_qubits} qubits; the tenant's quota is "
                      f"{max_qubits}", None, cpu0)
+    limit = backend.capabilities.max_qubits
+    if limit is not None and compiled.num_qubits > limit:
+        return _fail(ctx, "backend-capacity", f"the program needs {compiled.num_qubits} qubits; the {job['backend']} "
+                     f"backend runs at most {limit}", None, cpu0)
     _compile_artifacts(ctx, compiled)
     ctx.move(S.RUNNING)
     total = int(job["shots"])

@@ -65,45 +65,58 @@ def add_event(conn: Connection, job_id: str, kind: str, data: dict) -> None:
 
 def create_job(db: Database, tenant: str, spec: JobSpec, quotas: Quotas, *, idempotency_key: str | None = None,
                batch_id: str | None = None, state: str = S.QUEUED) -> tuple[dict, bool]:
-    """(the job, whether it is new). The same idempotency key with the same body gives the job made
-    the first time; with another body it is a conflict."""
+    """(the job, whether it is new). The same idempotency key with the same body (and batch) gives the
+    job made the first time; with another body it is a conflict."""
     digest = spec.request_hash()
-    now = time.time()
     with db.write() as conn:
         if idempotency_key is not None:
             old = conn.execute(select(jobs).where(jobs.c.tenant == tenant,
                                                   jobs.c.idempotency_key == idempotency_key)).mappings().first()
             if old is not None:
-                if old["request_hash"] != digest:
+                if old["request_hash"] != digest or old["batch_id"] != batch_id:
                     raise StoreError("idempotency-conflict", "this Idempotency-Key was used with another request "
-                                     f"body (job {old['id']})", 409, job_id=old["id"])
+                                     f"(job {old['id']})", 409, job_id=old["id"])
                 return dict(old), False
-        _check_quotas(conn, tenant, spec, quotas, now)
-        job_id = new_id("job")
-        conn.execute(insert(jobs).values(
-            id=job_id, tenant=tenant, batch_id=batch_id, state=state, format=spec.format, filename=spec.filename,
-            source=spec.source, target=spec.target, backend=spec.backend, shots=spec.shots, seed=spec.seed,
-            noise=spec.noise, options=spec.options, tags=list(spec.tags), request_hash=digest,
-            idempotency_key=idempotency_key, created_at=now, updated_at=now, attempts=0, token=0,
-            progress_done=0, progress_total=spec.shots))
-        if spec.tags:
-            conn.execute(insert(job_tags), [{"job_id": job_id, "tag": t} for t in dict.fromkeys(spec.tags)])
-        add_event(conn, job_id, "state", {"state": state})
-        row = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().one()
-    return dict(row), True
+        _check_quotas(conn, tenant, [spec], quotas, time.time())
+        return _insert_job(conn, tenant, spec, digest, idempotency_key, batch_id, state), True
 
 
-def _check_quotas(conn: Connection, tenant: str, spec: JobSpec, quotas: Quotas, now: float) -> None:
+def create_jobs(db: Database, tenant: str, specs: list[JobSpec], quotas: Quotas, *, batch_id: str | None = None,
+                state: str = S.QUEUED) -> list[dict]:
+    """Many jobs in one transaction: all of them within the quotas, or none."""
+    with db.write() as conn:
+        _check_quotas(conn, tenant, specs, quotas, time.time())
+        return [_insert_job(conn, tenant, spec, spec.request_hash(), None, batch_id, state) for spec in specs]
+
+
+def _insert_job(conn: Connection, tenant: str, spec: JobSpec, digest: str, idempotency_key: str | None,
+                batch_id: str | None, state: str) -> dict:
+    job_id = new_id("job")
+    now = time.time()
+    conn.execute(insert(jobs).values(
+        id=job_id, tenant=tenant, batch_id=batch_id, state=state, format=spec.format, filename=spec.filename,
+        source=spec.source, target=spec.target, backend=spec.backend, shots=spec.shots, seed=spec.seed,
+        noise=spec.noise, options=spec.options, tags=list(spec.tags), request_hash=digest,
+        idempotency_key=idempotency_key, created_at=now, updated_at=now, attempts=0, token=0,
+        progress_done=0, progress_total=spec.shots))
+    if spec.tags:
+        conn.execute(insert(job_tags), [{"job_id": job_id, "tag": t} for t in dict.fromkeys(spec.tags)])
+    add_event(conn, job_id, "state", {"state": state})
+    return dict(conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().one())
+
+
+def _check_quotas(conn: Connection, tenant: str, specs: list[JobSpec], quotas: Quotas, now: float) -> None:
     waiting = conn.execute(select(func.count()).select_from(jobs).where(
         jobs.c.tenant == tenant, jobs.c.state.in_((S.CREATED, S.QUEUED)))).scalar_one()
-    if waiting >= quotas.max_queued:
-        raise StoreError("quota-exceeded", f"the tenant has {waiting} jobs waiting, its quota of queued jobs "
-                         f"is {quotas.max_queued}", 429, quota="max_queued", limit=quotas.max_queued)
+    if waiting + len(specs) > quotas.max_queued:
+        raise StoreError("quota-exceeded", f"the tenant has {waiting} jobs waiting; {len(specs)} more would pass its "
+                         f"quota of {quotas.max_queued} queued jobs", 429, quota="max_queued", limit=quotas.max_queued)
+    shots = sum(spec.shots for spec in specs)
     today = conn.execute(select(func.coalesce(func.sum(jobs.c.shots), 0)).where(
         jobs.c.tenant == tenant, jobs.c.created_at >= now - DAY_S,
         jobs.c.state != S.CANCELLED)).scalar_one()
-    if today + spec.shots > quotas.shots_per_day:
-        raise StoreError("quota-exceeded", f"{spec.shots:,} shots would bring the tenant to {today + spec.shots:,} "
+    if today + shots > quotas.shots_per_day:
+        raise StoreError("quota-exceeded", f"{shots:,} shots would bring the tenant to {today + shots:,} "
                          f"in 24 hours; its quota is {quotas.shots_per_day:,} shots per day", 429,
                          quota="shots_per_day", limit=quotas.shots_per_day, used=int(today))
 

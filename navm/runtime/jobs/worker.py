@@ -26,17 +26,21 @@ def run_claimed(db, job: dict, max_qubits: int | None) -> str:
     """Run one claimed job; an unexpected error ends it FAILED (internal-error) rather than in limbo."""
     from navm.runtime.jobs import states as S
     from navm.runtime.jobs.runner import Lost, execute
-    from navm.runtime.jobs.store import transition
+    from navm.runtime.jobs.store import put_artifact, transition
 
     try:
         return execute(db, job, max_qubits=max_qubits)
     except Lost:
         return "LOST"
-    except Exception as err:  # a bug in navm: the job says so, with the traceback in the log
-        failure = {"type": "internal-error", "detail": f"{type(err).__name__}: {err}",
-                   "diagnostic": {"traceback": traceback.format_exc()}}
+    except Exception as err:  # a bug in navm: the job says so; the traceback goes to its log, not to the client
+        failure = {"type": "internal-error", "detail": f"navm failed on this job ({type(err).__name__}); "
+                   "the error is in the server's log", "diagnostic": None}
         with db.write() as conn:
-            transition(conn, job["id"], S.FAILED, token=job["token"], failure=failure, event={"failure": failure})
+            if transition(conn, job["id"], S.FAILED, token=job["token"], failure=failure, event={"failure": failure}):
+                put_artifact(conn, job["id"], "log.txt", "text/plain; charset=utf-8", traceback.format_exc().encode())
+        import logging
+
+        logging.getLogger("navm.jobs").exception("job %s: internal error", job["id"])
         return S.FAILED
 
 

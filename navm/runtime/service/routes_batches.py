@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select, update
 
 from navm.runtime.jobs import states as S
 from navm.runtime.jobs.schema import batches, jobs
-from navm.runtime.jobs.store import StoreError, add_event, create_job, new_id, transition
+from navm.runtime.jobs.store import StoreError, create_job, create_jobs, new_id, transition
 from navm.runtime.jobs.tenants import Principal
 from navm.runtime.service.auth import require
 from navm.runtime.service.problems import Problem
@@ -51,15 +51,14 @@ def create_batch(request: Request, body: BatchRequest, who: Principal = Depends(
                       errors=[{"field": "jobs", "message": "too many"}])
     specs = [job_spec(state, j) for j in body.jobs]
     batch_id = new_id("batch")
+    try:  # the jobs first, all or none: a batch refused for its quota leaves nothing behind
+        create_jobs(state.db, who.tenant, specs, request.state.quotas, batch_id=batch_id,
+                    state=S.CREATED if body.open else S.QUEUED)
+    except StoreError as err:
+        raise store_problem(err) from None
     with state.db.write() as conn:
         conn.execute(insert(batches).values(id=batch_id, tenant=who.tenant, open=body.open, tags=body.tags,
                                             created_at=time.time(), closed_at=None if body.open else time.time()))
-    try:
-        for spec in specs:
-            create_job(state.db, who.tenant, spec, request.state.quotas, batch_id=batch_id,
-                       state=S.CREATED if body.open else S.QUEUED)
-    except StoreError as err:
-        raise store_problem(err) from None
     out = batch_json(state.db, _batch(state.db, who.tenant, batch_id))
     return JSONResponse(out, status_code=201, headers={"Location": f"/v1/batches/{batch_id}"})
 
@@ -75,14 +74,26 @@ def add_job(request: Request, batch_id: str, body: JobRequest, who: Principal = 
             idempotency_key: str | None = Header(None, max_length=255)) -> JSONResponse:
     state = request.app.state.navm
     batch = _batch(state.db, who.tenant, batch_id)
-    if not batch["open"]:
+    if not batch["open"] and not _replay(state.db, who.tenant, idempotency_key, batch_id):
         raise Problem(409, "batch-closed", f"batch {batch_id} is closed: it takes no more jobs")
     try:
-        job, _ = create_job(state.db, who.tenant, job_spec(state, body), request.state.quotas,
-                            idempotency_key=idempotency_key, batch_id=batch_id, state=S.CREATED)
+        job, new = create_job(state.db, who.tenant, job_spec(state, body), request.state.quotas,
+                              idempotency_key=idempotency_key, batch_id=batch_id, state=S.CREATED)
     except StoreError as err:
         raise store_problem(err) from None
-    return JSONResponse(job_json(state.db, job), status_code=202, headers={"Location": f"/v1/jobs/{job['id']}"})
+    headers = {"Location": f"/v1/jobs/{job['id']}"}
+    if not new:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(job_json(state.db, job), status_code=202, headers=headers)
+
+
+def _replay(db, tenant: str, key: str | None, batch_id: str) -> bool:
+    """Whether this add is the retry of one the batch took (same Idempotency-Key) before it closed."""
+    if key is None:
+        return False
+    with db.read() as conn:
+        return conn.execute(select(jobs.c.id).where(jobs.c.tenant == tenant, jobs.c.idempotency_key == key,
+                                                    jobs.c.batch_id == batch_id)).first() is not None
 
 
 @router.post("/batches/{batch_id}:close", summary="Close an open batch: its jobs are queued")

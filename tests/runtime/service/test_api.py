@@ -322,6 +322,28 @@ def test_an_open_batch_waits_until_closed_and_reruns_its_failed_jobs(http):
     problem(http.get("/v1/batches/batch_nope"), 404, "batch-not-found")
 
 
+def test_a_batch_over_the_quota_leaves_nothing_behind(server):
+    subprocess.run([*NAVM, "tenants", "set", "few", "--max-queued", "2", "--max-running", "0", "--db", server.db_url],
+                   check=True, capture_output=True, cwd=ROOT)
+    with server.http(make_key(server.db_url, tenant="few")) as http:
+        body = problem(http.post("/v1/batches", json={"jobs": [job_body(shots=1)] * 3}), 429, "quota-exceeded")
+        assert body["quota"] == "max_queued"
+        assert http.get("/v1/jobs").json()["jobs"] == []
+        assert http.post("/v1/batches", json={"jobs": [job_body(shots=1)] * 2}).status_code == 201
+
+
+def test_a_retried_add_to_a_closed_batch_gives_the_job_it_made(http):
+    batch = http.post("/v1/batches", json={"open": True}).json()
+    url = f"/v1/batches/{batch['id']}/jobs"
+    first = http.post(url, json=job_body(shots=5), headers={"Idempotency-Key": "add-1"})
+    http.post(f"/v1/batches/{batch['id']}:close")
+    again = http.post(url, json=job_body(shots=5), headers={"Idempotency-Key": "add-1"})
+    assert again.status_code == 202 and again.json()["id"] == first.json()["id"]
+    assert again.headers["idempotent-replayed"] == "true"
+    elsewhere = http.post("/v1/jobs", json=job_body(shots=5), headers={"Idempotency-Key": "add-1"})
+    problem(elsewhere, 409, "idempotency-conflict")
+
+
 def test_targets_list_devices_and_backends(http):
     targets = {t["name"]: t for t in http.get("/v1/targets").json()["targets"]}
     assert {"zoned", "square-16x16"} <= set(targets)

@@ -25,6 +25,16 @@ def test_a_kirin_kernel_runs_on_the_service_in_one_call(server, key):
     assert set(counts) <= {"000", "111"} and sum(counts.values()) == 300
 
 
+def test_navm_submit_takes_a_kernel_file(server, key):
+    pytest.importorskip("bloqade")
+    env = {**os.environ, "NAVM_SERVER": server.url, "NAVM_API_KEY": key}
+    done = subprocess.run([*NAVM, "submit", "examples/kirin/ghz.py:main", "--shots", "100", "--wait", "--json"],
+                          capture_output=True, text=True, cwd=ROOT, env=env)
+    assert done.returncode == 0, done.stderr
+    counts = json.loads(done.stdout)["counts"]
+    assert sum(counts.values()) == 100 and len(set(map(len, counts))) == 1
+
+
 def test_a_retried_submit_makes_one_job(server, key):
     import httpx
 
@@ -96,6 +106,11 @@ def test_client_commands(server, key, tmp_path):
     assert "Traceback" not in failed.stderr
     nokey = navm("jobs", "--key", "navm_0_0")
     assert nokey.returncode == 2 and "not valid" in nokey.stderr
+    slow = tmp_path / "slow.qbc"
+    slow.write_text("QH q0\nQMEAS q0, r1\n")
+    late = navm("submit", str(slow), "--shots", "1000000", "--noise", "--wait", "--timeout", "0.5")
+    assert late.returncode == 2 and "still" in late.stderr and "navm watch" in late.stderr
+    navm("cancel", json.loads(navm("jobs", "--limit", "1", "--json").stdout)[0]["id"])
     down = subprocess.run([*NAVM, "jobs", "--server", "http://127.0.0.1:9", "--key", key], capture_output=True,
                           text=True, cwd=ROOT)
     assert down.returncode == 2 and "cannot reach the job service" in down.stderr
