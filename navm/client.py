@@ -73,7 +73,7 @@ def resolve(server: str | None, key: str | None) -> tuple[str, str | None]:
         if key is None:
             cfg = load_config() if cfg is None else cfg
             key = cfg.get("key")
-    return server.rstrip("/"), key
+    return server.rstrip("/"), key.strip() if key else key
 
 
 def program_body(program, format: str | None = None, filename: str | None = None) -> dict:

@@ -20,7 +20,7 @@ fi
 if [ "$STATUS" != online ]; then
   as_root pg_ctlcluster "$VERSION" "$CLUSTER" start >&2
 fi
-psql_admin() { as_root runuser -u postgres -- psql -p "$PORT" -v ON_ERROR_STOP=1 -qtAX "$@"; }
+psql_admin() { (cd / && as_root runuser -u postgres -- psql -p "$PORT" -v ON_ERROR_STOP=1 -qtAX "$@"); }  # from /: postgres may not read the caller's folder
 if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'")" != 1 ]; then
   psql_admin -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" >&2
 fi

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from navm.commands.console import out_console
+from navm.commands.console import err_console, out_console
 from navm.diagnostics import NavmError
 
 keys_app = typer.Typer(help="API keys of the job service.", no_args_is_help=True)
@@ -61,8 +61,8 @@ def keys_create(tenant: str = typer.Option(..., "--tenant", help="The tenant the
     if json_output:
         print(json.dumps({"key": key, "tenant": tenant, "scopes": sorted(wanted)}))
     else:
-        out_console.print(key, markup=False)
-        out_console.print(f"(tenant {tenant}, scopes {','.join(sorted(wanted))}; it is shown only now)",
+        print(key)  # alone on stdout, so that KEY=$(navm keys create …) takes just the key
+        err_console.print(f"(tenant {tenant}, scopes {','.join(sorted(wanted))}; the key is shown only now)",
                           markup=False, style="dim")
 
 
