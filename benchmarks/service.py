@@ -288,42 +288,30 @@ async def drain(http: httpx.AsyncClient, timeout_s: float) -> tuple[dict[str, di
 
 def terminal_events(db_url: str, job_ids) -> dict[str, list[int]]:
     """Job id -> ids of its terminal state events, from the database."""
-    from sqlalchemy import select
-
-    from navm.runtime.jobs.database import connect
-    from navm.runtime.jobs.schema import events
-
-    db = connect(db_url)
-    out: dict[str, list[int]] = {j: [] for j in job_ids}
-    ids = list(job_ids)
-    try:
-        with db.read() as conn:
-            for i in range(0, len(ids), 500):
-                rows = conn.execute(select(events.c.id, events.c.job_id, events.c.type, events.c.data)
-                                    .where(events.c.job_id.in_(ids[i:i + 500]), events.c.type == "state"))
-                for r in rows:
-                    if r.data.get("state") in TERMINAL:
-                        out[r.job_id].append(r.id)
-    finally:
-        db.dispose()
-    return out
+    return {j: [e["id"] for e in evs if e["type"] == "state" and e["data"].get("state") in TERMINAL]
+            for j, evs in job_events(db_url, job_ids).items()}
 
 
 def event_ids(db_url: str, job_ids) -> dict[str, list[int]]:
+    return {j: [e["id"] for e in evs] for j, evs in job_events(db_url, job_ids).items()}
+
+
+def job_events(db_url: str, job_ids) -> dict[str, list[dict]]:
+    """Job id -> its events in id order, from the database."""
     from sqlalchemy import select
 
     from navm.runtime.jobs.database import connect
     from navm.runtime.jobs.schema import events
 
     db = connect(db_url)
-    out: dict[str, list[int]] = {j: [] for j in job_ids}
+    out: dict[str, list[dict]] = {j: [] for j in job_ids}
     ids = list(job_ids)
     try:
         with db.read() as conn:
             for i in range(0, len(ids), 500):
-                for r in conn.execute(select(events.c.id, events.c.job_id).where(events.c.job_id.in_(ids[i:i + 500]))
-                                      .order_by(events.c.id)):
-                    out[r.job_id].append(r.id)
+                for r in conn.execute(select(events.c.id, events.c.job_id, events.c.type, events.c.data)
+                                      .where(events.c.job_id.in_(ids[i:i + 500])).order_by(events.c.id)).mappings():
+                    out[r["job_id"]].append(dict(r))
     finally:
         db.dispose()
     return out

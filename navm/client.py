@@ -233,7 +233,7 @@ class Client:
                     if response.status_code >= 400:
                         response.read()
                         raise ServiceError(response.status_code, response.json())
-                    for event in _parse_sse(response.iter_lines()):
+                    for event in parse_sse(response.iter_lines()):
                         last, tries = event["id"], 0
                         yield event
                         if event["event"] == "state" and event["data"].get("state") in ("COMPLETED", "FAILED",
@@ -280,7 +280,8 @@ def _is_quota(response: httpx.Response) -> bool:
     return response.status_code == 429 and "quota-exceeded" in response.text
 
 
-def _parse_sse(lines) -> Iterator[dict]:
+def parse_sse(lines) -> Iterator[dict]:
+    """Server-sent events ({id, event, data}) from the lines of a text/event-stream."""
     event: dict = {}
     for line in lines:
         if not line:

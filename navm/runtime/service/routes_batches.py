@@ -15,7 +15,7 @@ from navm.runtime.jobs.store import StoreError, create_job, create_jobs, new_id,
 from navm.runtime.jobs.tenants import Principal
 from navm.runtime.service.auth import require
 from navm.runtime.service.problems import Problem
-from navm.runtime.service.routes_jobs import job_spec, store_problem
+from navm.runtime.service.routes_jobs import accepted, job_spec, store_problem
 from navm.runtime.service.schemas import BatchRequest, JobRequest
 from navm.runtime.service.views import job_json, rfc3339
 
@@ -81,10 +81,7 @@ def add_job(request: Request, batch_id: str, body: JobRequest, who: Principal = 
                               idempotency_key=idempotency_key, batch_id=batch_id, state=S.CREATED)
     except StoreError as err:
         raise store_problem(err) from None
-    headers = {"Location": f"/v1/jobs/{job['id']}"}
-    if not new:
-        headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(job_json(state.db, job), status_code=202, headers=headers)
+    return accepted(state.db, job, new)
 
 
 def _replay(db, tenant: str, key: str | None, batch_id: str) -> bool:

@@ -75,10 +75,15 @@ def submit(request: Request, body: JobRequest, who: Principal = Depends(require(
         job, new = create_job(state.db, who.tenant, spec, request.state.quotas, idempotency_key=idempotency_key)
     except StoreError as err:
         raise store_problem(err) from None
+    return accepted(state.db, job, new)
+
+
+def accepted(db, job: dict, new: bool) -> JSONResponse:
+    """202 with the job and its Location; a replay of an earlier request (same Idempotency-Key) says so."""
     headers = {"Location": f"/v1/jobs/{job['id']}"}
     if not new:
         headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(job_json(state.db, job), status_code=202, headers=headers)
+    return JSONResponse(job_json(db, job), status_code=202, headers=headers)
 
 
 @router.post("/jobs:validate", summary="Compile a program without running it")

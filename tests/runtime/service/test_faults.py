@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from navm.client import parse_sse
 from navm.runtime.jobs import states as S
 from tests.runtime.service_support import ROOT, fresh_database, make_key, start_server, wait_for
 
@@ -115,17 +116,7 @@ def alive(pid: int) -> bool:
 
 # -- events
 
-def parse_sse(lines):
-    event: dict = {}
-    for line in lines:
-        if not line:
-            if "data" in event:
-                yield {"id": int(event.get("id", 0)), "event": event.get("event", "message"),
-                       "data": json.loads(event["data"])}
-            event = {}
-        elif not line.startswith(":"):
-            name, _, value = line.partition(":")
-            event[name] = value[1:] if value.startswith(" ") else value
+
 
 
 def read_events(http: httpx.Client, job_id: str, *, after: int | None = None, until=None,
