@@ -32,6 +32,7 @@ from navm.commands.options import (
     noise_mode,
 )
 from navm.commands.routes import routes_app
+from navm.commands.health import health_app
 from navm.commands.service import keys_app, tenants_app
 from navm.diagnostics import NavmError
 
@@ -296,6 +297,7 @@ def watch(job_id: str = typer.Argument(...),
 app.add_typer(devices_app, name="devices")
 app.add_typer(routes_app, name="routes")
 app.add_typer(keys_app, name="keys")
+app.add_typer(health_app, name="health")
 app.add_typer(tenants_app, name="tenants")
 
 

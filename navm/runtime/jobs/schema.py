@@ -119,3 +119,50 @@ usage = Table(
     Column("finished_at", Float, nullable=False),
     Index("ix_usage_tenant_time", "tenant", "finished_at"),
 )
+
+
+# lattice health (navm.runtime.health.store): one row per heartbeat with its per-node arrays as raw
+# little-endian float32 blobs (a node's history is one SUBSTR per heartbeat), the open and cleared
+# alerts, and each lattice's per-node moving average
+heartbeats = Table(
+    "heartbeats", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("lattice", String(255), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("nodes", Integer, nullable=False),
+    Column("triangles", Integer, nullable=False),
+    Column("min_fidelity", Float),
+    Column("median_fidelity", Float),
+    Column("mean_fidelity", Float),
+    Column("alerts_opened", Integer, nullable=False),
+    Column("alerts_cleared", Integer, nullable=False),
+    Column("fidelity", LargeBinary, nullable=False),
+    Column("purity", LargeBinary, nullable=False),
+    Column("concurrence", LargeBinary, nullable=False),
+    Column("entropy", LargeBinary, nullable=False),
+    Index("ix_heartbeats_lattice_time", "lattice", "created_at"),
+)
+
+alerts = Table(
+    "alerts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("lattice", String(255), nullable=False),
+    Column("node", BigInteger, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("baseline", Float),
+    Column("opened_at", Float, nullable=False),
+    Column("opened_heartbeat", Integer, nullable=False),
+    Column("cleared_at", Float),
+    Column("cleared_heartbeat", Integer),
+    Index("ix_alerts_lattice_open", "lattice", "cleared_at"),
+)
+
+lattice_state = Table(
+    "lattice_state", metadata,
+    Column("lattice", String(255), primary_key=True),
+    Column("heartbeats", Integer, nullable=False),
+    Column("baseline", LargeBinary, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
