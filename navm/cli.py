@@ -209,11 +209,26 @@ def serve(
     time_limit: float = typer.Option(600.0, "--time-limit", help="Seconds a job may run."),
     memory_limit: float = typer.Option(4096.0, "--memory-limit", help="MiB a local worker may use."),
     max_body: int = typer.Option(1 << 20, "--max-body", help="Largest request body, in bytes."),
+    heartbeat_every: Optional[str] = typer.Option(None, "--heartbeat-every", help="Run a lattice heartbeat this "
+                                                  "often (4s, 500ms, 2m); docs/health.md.", show_default=False),
+    lattice_nodes: Optional[int] = typer.Option(None, "--lattice-nodes", help="Watch a generated triangular "
+                                                "lattice of N nodes [default with --heartbeat-every: 5000].",
+                                                show_default=False),
+    lattice_table: Optional[str] = typer.Option(None, "--lattice-table", help="Watch the lattice of this routing "
+                                                "table file instead.", show_default=False),
+    lattice_device: str = typer.Option("square-16x16", "--lattice-device", help="The device the heartbeat "
+                                       "compiles for (its noise model)."),
+    heartbeat_keep: int = typer.Option(1000, "--heartbeat-keep", help="Heartbeats whose node arrays are kept."),
+    alert_threshold: float = typer.Option(0.9, "--alert-threshold", help="Alert below this W fidelity."),
+    alert_drop: float = typer.Option(0.05, "--alert-drop", help="Alert this far below a node's moving average."),
 ) -> None:
-    """Run the job service: HTTP API, job manager and workers (docs/service.md)."""
-    from navm.commands.service import serve as serve_command
+    """Run the job service: HTTP API, job manager and workers (docs/service.md); with a lattice, its
+    heartbeats, alerts and dashboard (docs/health.md)."""
+    from navm.commands.service import LatticeOptions, serve as serve_command
 
-    serve_command(host, port, data, db, workers, executor, ray_address, time_limit, memory_limit, max_body)
+    lattice = LatticeOptions(heartbeat_every, lattice_nodes, lattice_table, lattice_device, heartbeat_keep,
+                             alert_threshold, alert_drop)
+    serve_command(host, port, data, db, workers, executor, ray_address, time_limit, memory_limit, max_body, lattice)
 
 
 @app.command()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Optional
 
 import typer
@@ -24,8 +25,33 @@ def _db(data: Optional[str], db: Optional[str]):
     return open_database(database_url(data, db))
 
 
+@dataclass(frozen=True)
+class LatticeOptions:
+    heartbeat_every: Optional[str] = None
+    nodes: Optional[int] = None
+    table: Optional[str] = None
+    device: str = "square-16x16"
+    keep: int = 1000
+    threshold: float = 0.9
+    drop: float = 0.05
+
+    def settings(self):
+        from navm.runtime.health.alerts import AlertRules
+        from navm.runtime.service.health import HealthSettings, parse_interval
+
+        if self.nodes is not None and self.table is not None:
+            raise NavmError("--lattice-nodes and --lattice-table: give one")
+        every = parse_interval(self.heartbeat_every) if self.heartbeat_every is not None else None
+        nodes = self.nodes if self.nodes is not None or self.table is not None or every is None else 5000
+        if self.keep < 1:
+            raise NavmError("--heartbeat-keep must be 1 or more")
+        return HealthSettings(nodes, self.table, self.device, every, self.keep,
+                              AlertRules(threshold=self.threshold, drop=self.drop))
+
+
 def serve(host: str, port: int, data: Optional[str], db: Optional[str], workers: int, executor: str,
-          ray_address: Optional[str], time_limit: float, memory_limit: float, max_body: int) -> None:
+          ray_address: Optional[str], time_limit: float, memory_limit: float, max_body: int,
+          lattice: LatticeOptions = LatticeOptions()) -> None:
     import uvicorn
 
     from navm.runtime.jobs.database import database_url, open_database, redact
@@ -38,8 +64,14 @@ def serve(host: str, port: int, data: Optional[str], db: Optional[str], workers:
         raise NavmError("--workers must be 1 or more")
     url = database_url(data, db)
     open_database(url).dispose()  # a bad URL or an unwritable folder is an error here, before the server starts
+    health = lattice.settings()
+    if health.nodes is not None or health.table is not None:  # a bad lattice is an error before the server starts
+        from navm.runtime.health.heartbeat import generated_lattice, lattice_from_file
+
+        generated_lattice(health.nodes, health.device) if health.table is None else \
+            lattice_from_file(health.table, health.device)
     settings = Settings(url, workers=workers, executor=executor, ray_address=ray_address, time_limit_s=time_limit,
-                        memory_limit_mb=memory_limit, max_body_bytes=max_body)
+                        memory_limit_mb=memory_limit, max_body_bytes=max_body, health=health)
     out_console.print(f"navm serve: http://{host}:{port} (database {redact(url)}, {workers} {executor} workers); "
                       f"API docs at /docs", markup=False)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)

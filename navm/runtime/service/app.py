@@ -23,6 +23,7 @@ class ServiceState:
     limiter: object
     metrics: object
     recovered: dict
+    health: object = None
 
 
 def make_executor(settings: Settings):
@@ -38,7 +39,8 @@ def make_executor(settings: Settings):
 def create_app(settings: Settings) -> FastAPI:
     from navm.frontend.source_text import forbid_file_reads
     from navm.runtime.jobs.runner import NO_FILE_READS
-    from navm.runtime.service import problems, routes_batches, routes_jobs, routes_ops, routes_targets
+    from navm.runtime.service import (problems, routes_batches, routes_jobs, routes_lattice, routes_ops,
+                                      routes_targets)
     from navm.runtime.service.auth import Authenticator
     from navm.runtime.service.body_limit import BodyLimit
     from navm.runtime.service.events import EventHub
@@ -55,13 +57,21 @@ def create_app(settings: Settings) -> FastAPI:
         hub = EventHub(db, settings.events_poll_s)
         state = ServiceState(settings, db, manager, hub, None, RateLimiter(), None, {})
         state.auth = Authenticator(state)
+        if settings.watches_lattice:
+            from navm.runtime.service.health import HealthService
+
+            state.health = HealthService(db, settings.health)
         state.metrics = Metrics(state)
         app.state.navm = state
         state.recovered = manager.start()
         hub.start()
+        if state.health is not None:
+            state.health.start()
         try:
             yield
         finally:
+            if state.health is not None:
+                state.health.stop()
             hub.stop()
             manager.stop()
             db.dispose()
@@ -79,7 +89,7 @@ def create_app(settings: Settings) -> FastAPI:
             return await call_next(request)
         return await measure(request, call_next, state.metrics)
 
-    for module in (routes_jobs, routes_batches, routes_targets, routes_ops):
+    for module in (routes_jobs, routes_batches, routes_targets, routes_lattice, routes_ops):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

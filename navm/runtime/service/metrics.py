@@ -61,6 +61,36 @@ class _JobCollector:
             cpu.add_metric([tenant], c or 0.0)
             qsec.add_metric([tenant], q or 0.0)
         yield from (shots, jobs_done, cpu, qsec)
+        health = getattr(self.state, "health", None)
+        if health is not None:
+            yield from _health_metrics(health)
+
+
+FIDELITY_BUCKETS = (0.5, 0.7, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 1.0)
+DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
+
+
+def _histogram(name: str, doc: str, values, buckets):
+    import numpy as np
+    from prometheus_client.core import HistogramMetricFamily
+
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    counts = [float((values <= b).sum()) for b in buckets]
+    return HistogramMetricFamily(name, doc, buckets=[(str(b), c) for b, c in zip(buckets, counts)]
+                                 + [("+Inf", float(len(values)))], sum_value=float(values.sum()))
+
+
+def _health_metrics(health):
+    from navm.runtime.health import store
+
+    yield _histogram("navm_heartbeat_duration_seconds", "heartbeat duration (the last 1,000)", health.durations,
+                     DURATION_BUCKETS)
+    if health.latest is not None:
+        yield _histogram("navm_node_fidelity", "W fidelity of every node in the latest heartbeat",
+                         health.latest[1]["fidelity"], FIDELITY_BUCKETS)
+    yield GaugeMetricFamily("navm_alerts_open", "open lattice alerts", value=store.open_alert_count(health.db, health.key))
+    yield GaugeMetricFamily("navm_lattice_nodes", "nodes of the watched lattice", value=health.lattice.nodes)
 
 
 def route_of(request) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from navm.runtime.service.health import HealthSettings
 
 
 @dataclass(frozen=True)
@@ -20,3 +22,8 @@ class Settings:
     auth_cache_s: float = 5.0
     events_poll_s: float = 0.1
     stream_keepalive_s: float = 15.0
+    health: HealthSettings = field(default_factory=HealthSettings)
+
+    @property
+    def watches_lattice(self) -> bool:
+        return self.health.nodes is not None or self.health.table is not None
