@@ -39,8 +39,8 @@ def make_executor(settings: Settings):
 def create_app(settings: Settings) -> FastAPI:
     from navm.frontend.source_text import forbid_file_reads
     from navm.runtime.jobs.runner import NO_FILE_READS
-    from navm.runtime.service import (problems, routes_batches, routes_jobs, routes_lattice, routes_ops,
-                                      routes_targets)
+    from navm.runtime.service import (problems, routes_batches, routes_dashboard, routes_jobs, routes_lattice,
+                                      routes_ops, routes_targets)
     from navm.runtime.service.auth import Authenticator
     from navm.runtime.service.body_limit import BodyLimit
     from navm.runtime.service.events import EventHub
@@ -91,5 +91,6 @@ def create_app(settings: Settings) -> FastAPI:
 
     for module in (routes_jobs, routes_batches, routes_targets, routes_lattice, routes_ops):
         app.include_router(module.router)
+    routes_dashboard.mount_dashboard(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

@@ -114,10 +114,12 @@ class HealthService:
 
     # -- lookups
     def row(self, node: int) -> int | None:
-        pos = np.searchsorted(self.ids, node)
-        if 0 <= node and pos < len(self.ids) and self.ids[pos] == node:
-            return int(pos)
-        return None
+        from navm.diagnostics import NavmError
+
+        try:
+            return int(self.lattice.table.row_of(int(node)))
+        except (NavmError, KeyError, IndexError, ValueError, OverflowError):
+            return None
 
     def edges(self):
         if self._edges is None:

@@ -1,0 +1,17 @@
+// An error box for a failed request.
+import { ApiError } from "../api";
+
+export function ErrorBox({ error, testId = "error" }: { error: unknown; testId?: string }) {
+  if (!error) return null;
+  const text =
+    error instanceof ApiError
+      ? `${error.detail} (${error.status} ${error.kind})`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return (
+    <div className="error" role="alert" data-testid={testId}>
+      {text}
+    </div>
+  );
+}
