@@ -5,7 +5,7 @@ in the service's database, where alerts are decided."""
 from __future__ import annotations
 
 import json
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -19,6 +19,13 @@ TABLE_HELP = "A routing table file (.navmrt or .json) as the lattice."
 DEVICE_HELP = "The device whose compiler and noise model the heartbeat uses."
 DATA_HELP = "The service's data folder (its SQLite database), as navm serve --data."
 DB_HELP = "A database URL instead, as navm serve --db."
+
+Nodes = Annotated[Optional[int], typer.Option("--nodes", help=NODES_HELP, show_default=False)]
+Table = Annotated[Optional[str], typer.Option("--table", help=TABLE_HELP, show_default=False)]
+Device = Annotated[str, typer.Option("--device", help=DEVICE_HELP)]
+Data = Annotated[Optional[str], typer.Option("--data", help=DATA_HELP, show_default=False)]
+Db = Annotated[Optional[str], typer.Option("--db", help=DB_HELP, show_default=False)]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _lattice(nodes: Optional[int], table: Optional[str], device: str):
@@ -54,18 +61,17 @@ def _fmt(x) -> str:
 
 
 @health_app.command("run")
-def run(nodes: Optional[int] = typer.Option(None, "--nodes", help=NODES_HELP),
-        table: Optional[str] = typer.Option(None, "--table", help=TABLE_HELP),
-        device: str = typer.Option("square-16x16", "--device", help=DEVICE_HELP),
+def run(nodes: Nodes = None, table: Table = None, device: Device = "square-16x16",
         degrade: List[str] = typer.Option([], "--degrade", help="NODE=SCALE: that node's noise times SCALE "
                                                                    "(repeat for more).", show_default=False),
         shots: int = typer.Option(0, "--shots", help="Also sample this many outcomes per triangle."),
         seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the samples."),
-        data: Optional[str] = typer.Option(None, "--data", help=DATA_HELP + " Stores the heartbeat."),
-        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        data: Annotated[Optional[str], typer.Option("--data", help=DATA_HELP + " Stores the heartbeat.",
+                                                    show_default=False)] = None,
+        db: Db = None,
         threshold: float = typer.Option(0.9, "--threshold", help="Alert below this W fidelity."),
         drop: float = typer.Option(0.05, "--drop", help="Alert when this far below the node's moving average."),
-        json_output: bool = typer.Option(False, "--json", help="Print one JSON object.")) -> None:
+        json_output: Json = False) -> None:
     """One heartbeat: a W state on every triangle, its fidelity, purity, concurrence and entropy."""
     import numpy as np
 
@@ -128,12 +134,8 @@ def _key(database, nodes, table, device):
 @health_app.command("show")
 def show(node: Optional[int] = typer.Option(None, "--node", help="Also this node's metrics."),
          heartbeat: Optional[int] = typer.Option(None, "--id", help="This heartbeat (default: the latest)."),
-         nodes: Optional[int] = typer.Option(None, "--nodes", help=NODES_HELP),
-         table: Optional[str] = typer.Option(None, "--table", help=TABLE_HELP),
-         device: str = typer.Option("square-16x16", "--device", help=DEVICE_HELP),
-         data: Optional[str] = typer.Option(None, "--data", help=DATA_HELP),
-         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-         json_output: bool = typer.Option(False, "--json")) -> None:
+         nodes: Nodes = None, table: Table = None, device: Device = "square-16x16", data: Data = None,
+         db: Db = None, json_output: Json = False) -> None:
     """A stored heartbeat's summary (and a node's metrics in it)."""
     from navm.runtime.health import store
 
@@ -159,12 +161,8 @@ def show(node: Optional[int] = typer.Option(None, "--node", help="Also this node
 @health_app.command("history")
 def history(node: Optional[int] = typer.Option(None, "--node", help="One node's metrics over time."),
             limit: int = typer.Option(50, "--limit"),
-            nodes: Optional[int] = typer.Option(None, "--nodes", help=NODES_HELP),
-            table: Optional[str] = typer.Option(None, "--table", help=TABLE_HELP),
-            device: str = typer.Option("square-16x16", "--device", help=DEVICE_HELP),
-            data: Optional[str] = typer.Option(None, "--data", help=DATA_HELP),
-            db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-            json_output: bool = typer.Option(False, "--json")) -> None:
+            nodes: Nodes = None, table: Table = None, device: Device = "square-16x16", data: Data = None,
+            db: Db = None, json_output: Json = False) -> None:
     """Stored heartbeats over time (or one node's metrics over them)."""
     from navm.runtime.health import store
 
@@ -182,12 +180,8 @@ def history(node: Optional[int] = typer.Option(None, "--node", help="One node's 
 
 @health_app.command("alerts")
 def alerts_(all_: bool = typer.Option(False, "--all", help="Cleared alerts too."),
-            nodes: Optional[int] = typer.Option(None, "--nodes", help=NODES_HELP),
-            table: Optional[str] = typer.Option(None, "--table", help=TABLE_HELP),
-            device: str = typer.Option("square-16x16", "--device", help=DEVICE_HELP),
-            data: Optional[str] = typer.Option(None, "--data", help=DATA_HELP),
-            db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-            json_output: bool = typer.Option(False, "--json")) -> None:
+            nodes: Nodes = None, table: Table = None, device: Device = "square-16x16", data: Data = None,
+            db: Db = None, json_output: Json = False) -> None:
     """Open alerts (with --all, the cleared ones too)."""
     from navm.runtime.health import store
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from navm.api import RunResult, run, run_result_json as to_json
+from navm.api import run, run_result_json as to_json
 from navm.diagnostics import NavmError
 from navm.progress import NO_PROGRESS, Progress
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from navm.runtime.health.program import Depolarize2, Gate, HeartbeatProgram, Loss, PauliChannel, embed3
+from navm.runtime.health.program import Depolarize2, Gate, HeartbeatProgram, PauliChannel
 
 MIN_BATCH = 64
 CHUNK = 8192
@@ -162,5 +162,3 @@ def density_matrices(program: HeartbeatProgram, scales: np.ndarray) -> np.ndarra
     c, inverse = pauli_components(program, scales)
     return density_from_components(c)[inverse]
 
-
-del embed3  # (the gates reach this module as 2×2 and 4×4 matrices)

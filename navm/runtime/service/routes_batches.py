@@ -17,7 +17,7 @@ from navm.runtime.service.auth import require
 from navm.runtime.service.problems import Problem
 from navm.runtime.service.routes_jobs import accepted, job_spec, store_problem
 from navm.runtime.service.schemas import BatchRequest, JobRequest
-from navm.runtime.service.views import job_json, rfc3339
+from navm.runtime.service.views import rfc3339
 
 router = APIRouter(prefix="/v1", tags=["batches"])
 

@@ -5,7 +5,6 @@ uninterrupted run, exactly)."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal

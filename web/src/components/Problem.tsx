@@ -15,3 +15,12 @@ export function ErrorBox({ error, testId = "error" }: { error: unknown; testId?:
     </div>
   );
 }
+
+/** The page of a server that watches no lattice (GET /v1/lattice answered 404). */
+export function LatticeUnavailable({ testid }: { testid: string }) {
+  return (
+    <div className="page" data-testid={testid}>
+      <div className="notice" data-testid="lattice-unavailable">This server has no lattice health endpoints.</div>
+    </div>
+  );
+}

@@ -1,9 +1,9 @@
 // The alerts page: the lattice's alerts (open ones, or all), refreshed when a heartbeat or an alert
 // arrives; a node links to the lattice page with that node in the inspector.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { ApiError, getJSON, type Alert } from "../api";
-import { ErrorBox } from "../components/Problem";
-import { subscribeLattice } from "../latticeEvents";
+import { ErrorBox, LatticeUnavailable } from "../components/Problem";
+import { useLatticeReload } from "../latticeEvents";
 import { fmtNum, fmtTime } from "../format";
 
 export function AlertsPage() {
@@ -23,25 +23,9 @@ export function AlertsPage() {
     }
   }, [which]);
 
-  useEffect(() => {
-    void load();
-    const timer = window.setInterval(() => void load(), 15000);
-    const unsubscribe = subscribeLattice((event) => {
-      if (event.event === "alert" || event.event === "heartbeat") void load();
-    });
-    return () => {
-      window.clearInterval(timer);
-      unsubscribe();
-    };
-  }, [load]);
+  useLatticeReload(load, ["alert", "heartbeat"]);
 
-  if (unavailable) {
-    return (
-      <div className="page" data-testid="alerts-page">
-        <div className="notice" data-testid="lattice-unavailable">This server has no lattice health endpoints.</div>
-      </div>
-    );
-  }
+  if (unavailable) return <LatticeUnavailable testid="alerts-page" />;
   return (
     <div className="page" data-testid="alerts-page">
       <h1>Alerts</h1>

@@ -1,9 +1,9 @@
 // The history page: min, median and mean W fidelity over the last heartbeats (an SVG chart, oldest
 // on the left), refreshed when a heartbeat arrives, and the heartbeats as a table.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { ApiError, getJSON, type HeartbeatSummary } from "../api";
-import { ErrorBox } from "../components/Problem";
-import { subscribeLattice } from "../latticeEvents";
+import { ErrorBox, LatticeUnavailable } from "../components/Problem";
+import { useLatticeReload } from "../latticeEvents";
 import { fmtNum, fmtSeconds, fmtTime } from "../format";
 
 const SERIES = [
@@ -116,25 +116,9 @@ export function HistoryPage() {
     }
   }, []);
 
-  useEffect(() => {
-    void load();
-    const timer = window.setInterval(() => void load(), 15000);
-    const unsubscribe = subscribeLattice((event) => {
-      if (event.event === "heartbeat") void load();
-    });
-    return () => {
-      window.clearInterval(timer);
-      unsubscribe();
-    };
-  }, [load]);
+  useLatticeReload(load, ["heartbeat"]);
 
-  if (unavailable) {
-    return (
-      <div className="page" data-testid="history-page">
-        <div className="notice" data-testid="lattice-unavailable">This server has no lattice health endpoints.</div>
-      </div>
-    );
-  }
+  if (unavailable) return <LatticeUnavailable testid="history-page" />;
   return (
     <div className="page" data-testid="history-page">
       <h1>Heartbeat history</h1>
