@@ -3,7 +3,9 @@
 Debian's chromium (/usr/bin/chromium, scripts/install-chromium.sh) is driven by Playwright; its own
 browsers are never downloaded. The bundle must be built (scripts/build-web.sh, which ./dev runs) and
 served by the app (navm/runtime/service/routes_dashboard.py). The tests save screenshots to
-docs/dashboard/, which docs/dashboard.md shows.
+$NAVM_SCREENSHOTS (default: build/screenshots/, ignored by git, so a test run leaves the tree
+clean); `NAVM_SCREENSHOTS=docs/dashboard ./dev test tests/web` refreshes the ones docs/dashboard.md
+shows.
 
 The lattice tests (class TestLattice: `pytest tests/web -k Lattice`) need the lattice health
 endpoints; they skip, saying so, only when the server answers 404 for GET /v1/lattice.
@@ -23,7 +25,7 @@ from navm.runtime.service.routes_dashboard import NOT_BUILT, STATIC, mount_dashb
 from tests.runtime.service_support import ROOT, fresh_database, make_key, start_server, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "docs" / "dashboard"
+SHOTS = ROOT / os.environ.get("NAVM_SCREENSHOTS", "build/screenshots")
 LATTICE_NODES = 5000
 VIEWPORT = {"width": 1400, "height": 900}
 BELL = (ROOT / "examples" / "qbc" / "bell.qbc").read_text()
