@@ -15,7 +15,7 @@ from navm.diagnostics import NavmError
 health_app = typer.Typer(help="Lattice health: W-state heartbeats, history, alerts.", no_args_is_help=True)
 
 NODES_HELP = "A generated triangular lattice of N nodes."
-TABLE_HELP = "A routing table file (.navmrt or .json) as the lattice."
+TABLE_HELP = "A routing table file (.bin or .json) as the lattice."
 DEVICE_HELP = "The device whose compiler and noise model the heartbeat uses."
 DATA_HELP = "The service's data folder (its SQLite database), as navm serve --data."
 DB_HELP = "A database URL instead, as navm serve --db."

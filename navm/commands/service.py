@@ -66,10 +66,9 @@ def serve(host: str, port: int, data: Optional[str], db: Optional[str], workers:
     open_database(url).dispose()  # a bad URL or an unwritable folder is an error here, before the server starts
     health = lattice.settings()
     if health.nodes is not None or health.table is not None:  # a bad lattice is an error before the server starts
-        from navm.runtime.health.heartbeat import generated_lattice, lattice_from_file
+        from navm.runtime.service.health import watched_lattice
 
-        generated_lattice(health.nodes, health.device) if health.table is None else \
-            lattice_from_file(health.table, health.device)
+        watched_lattice(health)
     settings = Settings(url, workers=workers, executor=executor, ray_address=ray_address, time_limit_s=time_limit,
                         memory_limit_mb=memory_limit, max_body_bytes=max_body, health=health)
     out_console.print(f"navm serve: http://{host}:{port} (database {redact(url)}, {workers} {executor} workers); "

@@ -34,13 +34,26 @@ class HealthSettings:
     rules: AlertRules = field(default_factory=AlertRules)
 
 
+def watched_lattice(settings: HealthSettings) -> Lattice:
+    """The lattice a server watches: generated or read, with node ids 0..N-1 in row order."""
+    from navm.diagnostics import NavmError
+    from navm.runtime.health.heartbeat import generated_lattice, lattice_from_file
+
+    lattice = generated_lattice(settings.nodes, settings.device) if settings.table is None \
+        else lattice_from_file(settings.table, settings.device)
+    ids = np.asarray(lattice.table.column("node_id"), dtype=np.int64)
+    if not np.array_equal(ids, np.arange(len(ids))):
+        raise NavmError(f"--lattice-table {settings.table}: the service needs node ids 0 to N-1 in row order (the "
+                        "map and its arrays address nodes by row); this table's ids are not",
+                        notes=("`navm routes build --device NAME` writes such tables; `navm health run --table` "
+                               "takes any",))
+    return lattice
+
+
 class HealthService:
     def __init__(self, db: Database, settings: HealthSettings):
-        from navm.runtime.health.heartbeat import generated_lattice, lattice_from_file
-
         self.db, self.settings = db, settings
-        self.lattice: Lattice = generated_lattice(settings.nodes, settings.device) if settings.table is None \
-            else lattice_from_file(settings.table, settings.device)
+        self.lattice: Lattice = watched_lattice(settings)
         self.key = store.lattice_key(self.lattice)
         self.ids = np.asarray(self.lattice.table.column("node_id"), dtype=np.int64)
         self.lock = threading.Lock()

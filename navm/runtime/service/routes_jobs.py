@@ -93,11 +93,12 @@ def validate(request: Request, body: JobRequest, who: Principal = Depends(requir
     from navm.runtime.jobs.runner import LANGUAGES, diagnostic
     from navm.runtime.vm import DynamicValueError
 
-    spec = job_spec(_state(request), body)
+    state = _state(request)
+    spec = job_spec(state, body)
+    bounded = (*spec.options.get("pass_options", ()), f"unroll{{max_steps={state.settings.validate_max_steps}}}")
     try:
         compiled = navm.compile(spec.source, spec.target, language=LANGUAGES[spec.format], noise=spec.noise,
-                                seed=spec.options.get("compile_seed"), pass_options=spec.options.get("pass_options", ()),
-                                source_name=spec.filename)
+                                seed=spec.options.get("compile_seed"), pass_options=bounded, source_name=spec.filename)
     except DynamicValueError as why:
         return {"valid": True, "dynamic": True, "why_dynamic": why.message, "num_qubits": None, "schedule": None}
     except NavmError as err:

@@ -22,6 +22,9 @@ class Settings:
     auth_cache_s: float = 5.0
     events_poll_s: float = 0.1
     stream_keepalive_s: float = 15.0
+    validate_max_steps: int = 10_000_000
+    """`:validate` compiles in the server process: its unroll stops here (~4 s of classical code), not at the
+    10^8 steps a job may take within its time limit."""
     health: HealthSettings = field(default_factory=HealthSettings)
 
     @property

@@ -184,6 +184,12 @@ def test_a_program_that_never_halts_stops_at_its_time_limit(http):
     assert "time limit of 2 s" in job["failure"]["detail"]
 
 
+def test_validate_stops_a_program_that_never_halts_at_its_step_limit(http):
+    source = "        QH q0\nloop:   QADD r1, 1\n        QJMP loop\n"
+    body = problem(http.post("/v1/jobs:validate", json=job_body(source, filename="loop.qbc")), 422, "invalid-program")
+    assert "step limit of 10000000 reached" in body["detail"] and body["diagnostic"]["line"] == 3
+
+
 def test_includes_cannot_read_the_servers_files(http):
     body = problem(http.post("/v1/jobs:validate", json=job_body('.include "/etc/passwd"\nQH q0\n')),
                    422, "invalid-program")
