@@ -84,11 +84,14 @@ def edge_costs(table: RoutingTable) -> EdgeCosts:
 def _heuristic(table: RoutingTable, edges: EdgeCosts, target: int, scale: float) -> np.ndarray:
     x, y = table.column("x_um"), table.column("y_um")
     d = np.hypot(x - x[target], y - y[target])
-    used = edges.rows >= 0
-    if not used.any():
+    memo = table.__dict__.setdefault("_route", {})
+    if "bounds" not in memo:  # the longest hop and the cheapest fidelity term: per table, not per route
+        used = edges.rows >= 0
+        memo["bounds"] = (float(edges.length_um[used].max()), float(edges.fidelity_cost[used].min())) \
+            if used.any() else None
+    if memo["bounds"] is None:
         return d / scale
-    longest = float(edges.length_um[used].max())
-    cheapest = float(edges.fidelity_cost[used].min())
+    longest, cheapest = memo["bounds"]
     hops = np.ceil(d / longest - _ROUNDING) if longest > 0 else np.zeros_like(d)
     return d / scale + np.maximum(hops, 0) * cheapest
 

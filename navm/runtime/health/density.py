@@ -141,11 +141,28 @@ def batch_size(n: int) -> int:
     return -(-n // CHUNK) * CHUNK
 
 
+def unique_rows(scales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct rows, index of each row among them) of a (T, 3) float32 array: by their bit patterns,
+    sorted with one lexsort (np.unique(axis=0) sorts opaque 12-byte records, ten times slower)."""
+    bits = np.ascontiguousarray(scales).view(np.uint32)
+    if len(bits) == 0 or (bits == bits[0]).all():
+        return scales[:1], np.zeros(len(scales), dtype=np.int64)
+    high = (bits[:, 0].astype(np.uint64) << np.uint64(32)) | bits[:, 1].astype(np.uint64)
+    order = np.lexsort((bits[:, 2], high))
+    h, low = high[order], bits[order, 2]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (h[1:] != h[:-1]) | (low[1:] != low[:-1])
+    group = np.cumsum(first) - 1
+    inverse = np.empty(len(order), dtype=np.int64)
+    inverse[order] = group
+    return scales[order[first]], inverse
+
+
 def pauli_components(program: HeartbeatProgram, scales: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(c, inverse): the Pauli components (D, 4, 4, 4) of the D distinct triangles, and for each of the
     T triangles the index of its state among them."""
     scales = np.asarray(scales, dtype=np.float32).reshape(-1, 3)
-    distinct, inverse = np.unique(scales, axis=0, return_inverse=True)
+    distinct, inverse = unique_rows(scales)
     padded = np.ones((batch_size(len(distinct)), 3), np.float32)
     padded[:len(distinct)] = distinct
     c = np.asarray(_kernel_cache(program)(padded))[..., :len(distinct)]

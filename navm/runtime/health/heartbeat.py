@@ -103,10 +103,17 @@ def noise_scales(lattice: Lattice, overrides: dict[int, float] | None = None) ->
     device_f = load_profile(lattice.device).noise.gate_fidelity("cz")
     node_f = np.asarray(lattice.table.column("fidelity"), dtype=np.float64)
     scale = np.where(np.isclose(node_f, device_f), 1.0, (1.0 - node_f) / max(1.0 - device_f, 1e-12))
-    for node, factor in (overrides or {}).items():
-        if not np.isfinite(factor) or factor < 0:
-            raise NavmError(f"noise scale of node {node} must be a number >= 0, got {factor!r}")
-        scale[lattice.table.row_of(int(node))] *= factor
+    if overrides:
+        nodes = np.fromiter(overrides.keys(), dtype=np.int64, count=len(overrides))
+        factors = np.fromiter(overrides.values(), dtype=np.float64, count=len(overrides))
+        bad = ~(np.isfinite(factors) & (factors >= 0))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise NavmError(f"noise scale of node {nodes[i]} must be a number >= 0, got {factors[i]!r}")
+        rows = lattice.table.rows_of(nodes)  # one lookup for all of them
+        if (rows < 0).any():
+            lattice.table.row_of(int(nodes[rows < 0][0]))  # raises, naming the table's id range
+        np.multiply.at(scale, rows, factors)
     return scale
 
 

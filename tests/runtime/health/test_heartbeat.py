@@ -104,3 +104,28 @@ def test_the_generated_lattice_tiles_triangles_of_neighbours():
         np.testing.assert_allclose(np.hypot(x[m[:, i]] - x[m[:, j]], y[m[:, i]] - y[m[:, j]]), 5.0)
     assert lattice.triangles * 3 >= 0.95 * lattice.nodes
     assert len(np.unique(m)) == m.size
+
+
+def test_overrides_of_unknown_nodes_or_bad_scales_are_errors():
+    from navm.diagnostics import NavmError
+
+    lattice = generated_lattice(30)
+    with pytest.raises(NavmError, match="no node 999"):
+        run_heartbeat(lattice, overrides={999: 2.0})
+    with pytest.raises(NavmError, match="must be a number >= 0"):
+        run_heartbeat(lattice, overrides={3: -1.0})
+    hb = run_heartbeat(lattice, overrides={29: 1.0})  # the last node: its scale is its own, no one else's
+    assert hb.distinct_states == 1
+
+
+@pytest.mark.parametrize("kind", ["equal", "few", "all"])
+def test_unique_rows_is_numpys_unique(kind):
+    from navm.runtime.health.density import unique_rows
+
+    rng = np.random.default_rng(5)
+    scales = {"equal": np.ones((500, 3)), "few": np.where(rng.random((500, 3)) < 0.05, 3.0, 1.0),
+              "all": rng.random((500, 3))}[kind].astype(np.float32)
+    distinct, inverse = unique_rows(scales)
+    expected = np.unique(scales, axis=0)
+    assert len(distinct) == len(expected) and np.array_equal(distinct[inverse], scales)
+    assert len({tuple(r) for r in distinct.tolist()}) == len(distinct)
