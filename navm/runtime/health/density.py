@@ -63,21 +63,18 @@ def _build_kernel(program: HeartbeatProgram):
     def part(x, axis, i):
         return jax.lax.index_in_dim(x, i, axis, keepdims=False)
 
+    def combine(weights, parts):
+        """Σ w_k · part_k over the weights that are not zero (a transfer matrix is mostly zeros)."""
+        terms = [float(w) * p for w, p in zip(weights, parts) if abs(w) > 1e-12]
+        return sum(terms[1:], terms[0]) if terms else jnp.zeros_like(parts[0])
+
     def gate1(c, q, r):
         parts = [part(c, q, k) for k in range(4)]
-        return jnp.stack([sum(float(r[i, k]) * parts[k] for k in range(4) if r[i, k] != 0.0) + 0.0 * parts[0]
-                          for i in range(4)], axis=q)
+        return jnp.stack([combine(r[i], parts) for i in range(4)], axis=q)
 
-    def gate2(c, a, b, r):
-        parts = [[part(part(c, b, j), a, i) for j in range(4)] for i in range(4)]  # axis a, then b (b > a)
-        rows = []
-        for i in range(4):
-            cols = []
-            for j in range(4):
-                terms = [float(r[4 * i + j, 4 * k + l]) * parts[k][l] for k in range(4) for l in range(4)
-                         if abs(r[4 * i + j, 4 * k + l]) > 1e-12]
-                cols.append(sum(terms) if terms else 0.0 * parts[0][0])
-            rows.append(jnp.stack(cols, axis=b - 1))
+    def gate2(c, a, b, r):  # a < b: index 4i + j is (a's Pauli, b's Pauli)
+        parts = [part(part(c, b, j), a, i) for i in range(4) for j in range(4)]
+        rows = [jnp.stack([combine(r[4 * i + j], parts) for j in range(4)], axis=b - 1) for i in range(4)]
         return jnp.stack(rows, axis=a)
 
     def along(axis_values, q):
