@@ -159,12 +159,14 @@ def run(program: str | Path | ModuleOp | Compiled, device: str = DEFAULT_DEVICE,
         shots: int = 1024, seed: int = 0, noise: str = "program", observables: Sequence[str] = (),
         detectors: bool = False, dem: bool = False, language: str | None = None,
         compile_seed: int | None = None, pass_options: Sequence[str] = (), keep_records: bool = False,
-        return_state: bool = False, source_name: str = "<input>", progress: Progress = NO_PROGRESS) -> RunResult:
+        return_state: bool = False, source_name: str = "<input>", max_qubits: int | None = None,
+        progress: Progress = NO_PROGRESS) -> RunResult:
     """Compile (unless given a `Compiled`) and sample on `backend`. `observables` are Pauli strings over
     the program's qubits (qubit 0 leftmost), evaluated on the noiseless state before the final
     measurements (statevector). A dynamic program runs shot by shot on the VM and a simulator.
     `keep_records` keeps every shot's records (`RunResult.records`), `return_state` the final state
-    (statevector, circuits that have one)."""
+    (statevector, circuits that have one). `max_qubits` caps the qubits a dynamic program may touch
+    (below the simulator's own limit; the job service passes a tenant's quota)."""
     from navm.runtime.vm import DynamicValueError
 
     if backend not in BACKENDS:
@@ -180,7 +182,8 @@ def run(program: str | Path | ModuleOp | Compiled, device: str = DEFAULT_DEVICE,
             compiled = compile(program, device, language=language, noise=noise, seed=compile_seed,
                                pass_options=pass_options, source_name=source_name, progress=progress)
         except DynamicValueError as why:
-            return _run_dynamic(program, language, source_name, why, device=device, backend=backend, shots=shots, seed=seed,
+            return _run_dynamic(program, language, source_name, why, max_qubits, device=device, backend=backend,
+                                shots=shots, seed=seed,
                                 noise=noise, observables=observables, progress=progress)
     result = RunResult({}, shots, seed, backend, compiled.device, compiled.noise, compiled.record_names,
                        compiled=compiled)
@@ -259,7 +262,7 @@ def _stim(compiled: Compiled, result: RunResult, detectors: bool, dem: bool, pro
         result.detector_error_model = str(detector_error_model(circuit))
 
 
-def _run_dynamic(program, language, source_name, why, *, device, backend, shots, seed, noise, observables,
+def _run_dynamic(program, language, source_name, why, max_qubits, *, device, backend, shots, seed, noise, observables,
                  progress: Progress) -> RunResult:
     """A program with measurement-dependent control flow, shot by shot (docs/cli.md, "Dynamic circuits")."""
     from navm.runtime.dynamic import DEFAULT_ENGINE, program_channels, run_dynamic
@@ -282,7 +285,10 @@ def _run_dynamic(program, language, source_name, why, *, device, backend, shots,
     applied = NoiseApplied("none", stripped=channels) if noise == "none" else NoiseApplied("program", channels)
     # Not under gc_paused: a long run decodes a VM per path, and the collector should reclaim them.
     with task(progress, f"dynamic circuit: {shots:,} shots on the VM and the simulator"):
-        done = run_dynamic(module, shots=shots, seed=seed, engine=DEFAULT_ENGINE, noise=noise != "none")
+        from navm.runtime.dynamic.state import MAX_QUBITS
+
+        done = run_dynamic(module, shots=shots, seed=seed, engine=DEFAULT_ENGINE, noise=noise != "none",
+                           max_qubits=min(MAX_QUBITS, max_qubits) if max_qubits is not None else MAX_QUBITS)
     return RunResult(done.counts, shots, seed, backend, device, applied, record_labels(done.record_names),
                      dynamic=True, dynamic_info={"engine": done.engine, "vm_runs": done.runs,
                                                  "why_dynamic": f"{why.loc}: {reason}" if why.loc else reason})

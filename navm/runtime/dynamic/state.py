@@ -19,6 +19,10 @@ MAX_QUBITS = 24
 """Distinct qubits one shot may touch: 2^24 complex128 amplitudes are 256 MiB."""
 
 
+class QubitLimit(NavmError):
+    """A shot touched more qubits than the run allows (the simulator's size, or a caller's limit)."""
+
+
 class StateVector:
     """Amplitudes over the touched qubits; `axis[q]` is qubit q's tensor axis."""
 
@@ -37,8 +41,8 @@ class StateVector:
         a = self.axis.get(qubit)
         if a is None:
             if len(self.axis) >= self.max_qubits:
-                raise NavmError(f"q{qubit} would be qubit number {len(self.axis) + 1} of this shot; the dynamic "
-                                f"statevector simulator holds at most {self.max_qubits}", loc)
+                raise QubitLimit(f"q{qubit} would be qubit number {len(self.axis) + 1} of this shot; this run "
+                                 f"allows at most {self.max_qubits}", loc)
             a = self.axis[qubit] = len(self.axis)
             self.amps = np.stack([self.amps, np.zeros_like(self.amps)], axis=-1)  # new qubit in |0>
         return a

@@ -142,7 +142,7 @@ def _execute(ctx: JobContext, cpu0: float, max_qubits: int | None) -> str:
                                 seed=options.get("compile_seed"), pass_options=options.get("pass_options", ()),
                                 source_name=job["filename"])
     except DynamicValueError:
-        return _run_dynamic(ctx, cpu0)
+        return _run_dynamic(ctx, cpu0, max_qubits)
     ctx.log(f"compiled in {time.perf_counter() - t0:.3f} s: {compiled.num_qubits} qubits, {len(compiled.table)} rows")
     if max_qubits is not None and compiled.num_qubits > max_qubits:
         return _fail(ctx, "quota-exceeded", f"the program needs {compiled.num_qubits} qubits; the tenant's quota is "
@@ -178,8 +178,9 @@ def _execute(ctx: JobContext, cpu0: float, max_qubits: int | None) -> str:
     return _complete(ctx, result, compiled.num_qubits, run_s, cpu0)
 
 
-def _run_dynamic(ctx: JobContext, cpu0: float) -> str:
+def _run_dynamic(ctx: JobContext, cpu0: float, max_qubits: int | None) -> str:
     import navm
+    from navm.runtime.dynamic.state import MAX_QUBITS, QubitLimit
 
     job = ctx.job
     if job["backend"] not in ("statevector",):
@@ -188,8 +189,14 @@ def _run_dynamic(ctx: JobContext, cpu0: float) -> str:
     ctx.log("a dynamic circuit: running it shot by shot on the VM and the simulator")
     ctx.move(S.RUNNING)
     t1 = time.perf_counter()
-    result = navm.run(job["source"], job["target"], language=LANGUAGES[job["format"]], shots=int(job["shots"]),
-                      seed=int(job["seed"]), noise=job["noise"], source_name=job["filename"])
+    try:
+        result = navm.run(job["source"], job["target"], language=LANGUAGES[job["format"]], shots=int(job["shots"]),
+                          seed=int(job["seed"]), noise=job["noise"], source_name=job["filename"], max_qubits=max_qubits)
+    except QubitLimit as err:
+        if max_qubits is None or max_qubits >= MAX_QUBITS:
+            raise
+        return _fail(ctx, "quota-exceeded", f"a shot needs more than {max_qubits} qubits; the tenant's quota is "
+                     f"{max_qubits}", diagnostic(err), cpu0)
     return _complete(ctx, result, 0, time.perf_counter() - t1, cpu0)
 
 

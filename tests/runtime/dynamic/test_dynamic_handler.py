@@ -100,6 +100,6 @@ def test_gates_are_checked_as_unroll_checks_them():
 
 
 def test_too_many_qubits_is_an_error_at_the_instruction():
-    with pytest.raises(NavmError, match="holds at most 2") as err:
+    with pytest.raises(NavmError, match="allows at most 2") as err:
         counts("QH q0\n QH q1\n QCX q1, q2", shots=1, max_qubits=2)
     assert err.value.loc.line == 7

@@ -68,7 +68,7 @@ def test_too_many_qubits_is_an_error():
     state = StateVector(max_qubits=2)
     state.apply(matrix_of("h", ()), (0,))
     state.apply(matrix_of("h", ()), (5,))
-    with pytest.raises(NavmError, match="q9 would be qubit number 3 of this shot; .* holds at most 2"):
+    with pytest.raises(NavmError, match="q9 would be qubit number 3 of this shot; .* allows at most 2"):
         state.apply(matrix_of("cx", ()), (0, 9))
 
 

@@ -62,3 +62,22 @@ def test_quota_memory_limit_and_billing(tmp_path, monkeypatch):
             wait_for(lambda: job["id"] in billed.read_text(), 30)  # billed too, with what it reported
         finally:
             small.stop()
+
+
+def test_a_dynamic_program_over_the_qubit_quota_fails_as_such(tmp_path):
+    """A dynamic circuit (control flow on a measurement) is held to the tenant's qubit quota too."""
+    source = ("        QH q0\n        QMEAS q0, r1\n        QJEQ r1, 0, done\n        QX q1\n        QX q2\n"
+              "done:   QMEAS q1, r2\n        QMEAS q2, r3\n")
+    with fresh_database("sqlite", tmp_path) as url:
+        subprocess.run([*NAVM, "tenants", "set", "pair", "--max-qubits", "2", "--db", url], check=True,
+                       capture_output=True, cwd=ROOT)
+        key = make_key(url, tenant="pair")
+        server = start_server(url, tmp_path / "serve.log", "--workers", "1")
+        try:
+            with server.http(key) as http:
+                job = _finished(http, http.post("/v1/jobs", json={"format": "qbc", "source": source,
+                                                                  "shots": 20}).json()["id"])
+        finally:
+            server.stop()
+    assert job["state"] == "FAILED" and job["failure"]["type"] == "quota-exceeded", job["failure"]
+    assert "quota is 2" in job["failure"]["detail"] and job["failure"]["diagnostic"]["line"] is not None
