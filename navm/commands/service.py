@@ -125,7 +125,7 @@ def tenants_set(tenant: str = typer.Argument(...),
 
     from navm.runtime.jobs.tenants import check_tenant_name, set_quotas
 
-    check_tenant_name(tenant)
+    check_tenant_name(tenant, "tenant")
     changes = {k: v for k, v in {"max_running": max_running, "max_queued": max_queued, "shots_per_day": shots_per_day,
                                  "max_qubits": max_qubits, "rate_per_s": rate, "burst": burst}.items() if v is not None}
     print(json.dumps({"tenant": tenant, **asdict(set_quotas(_db(data, db), tenant, **changes))}))

@@ -53,14 +53,15 @@ class Lattice:
         return len(self.members)
 
 
-def generated_lattice(nodes: int, device: str = DEFAULT_DEVICE) -> Lattice:
-    """A triangular lattice of `nodes` nodes with the device's CZ fidelity on every node."""
+def generated_lattice(nodes: int, device: str = DEFAULT_DEVICE, *, flag: str = "--nodes") -> Lattice:
+    """A triangular lattice of `nodes` nodes with the device's CZ fidelity on every node (`flag`: the
+    option that gave the count, for the message when it is out of range)."""
     from navm.backends.routing_table.synthetic import triangular_columns
     from navm.backends.routing_table.table import RoutingTable
     from navm.devices import load_profile
 
     if isinstance(nodes, bool) or not isinstance(nodes, int) or not 3 <= nodes <= MAX_NODES:
-        raise NavmError(f"--nodes must be between 3 and {MAX_NODES:,}, got {nodes!r}")
+        raise NavmError(f"{flag} must be between 3 and {MAX_NODES:,}, got {nodes!r}")
     fidelity = load_profile(device).noise.gate_fidelity("cz")
     table = RoutingTable.from_columns(triangular_columns(nodes, fidelity=fidelity),
                                       what=f"triangular lattice of {nodes} nodes")

@@ -53,9 +53,9 @@ class Principal:
     scopes: frozenset[str]
 
 
-def check_tenant_name(name: str) -> str:
+def check_tenant_name(name: str, what: str = "--tenant") -> str:
     if not name or len(name) > 64 or set(name) - TENANT_NAME_CHARS:
-        raise NavmError(f"--tenant {name!r}: use 1 to 64 letters, digits, '-', '_' or '.'")
+        raise NavmError(f"{what} {name!r}: use 1 to 64 letters, digits, '-', '_' or '.'")
     return name
 
 

@@ -39,7 +39,7 @@ def watched_lattice(settings: HealthSettings) -> Lattice:
     from navm.diagnostics import NavmError
     from navm.runtime.health.heartbeat import generated_lattice, lattice_from_file
 
-    lattice = generated_lattice(settings.nodes, settings.device) if settings.table is None \
+    lattice = generated_lattice(settings.nodes, settings.device, flag="--lattice-nodes") if settings.table is None \
         else lattice_from_file(settings.table, settings.device)
     ids = np.asarray(lattice.table.column("node_id"), dtype=np.int64)
     if not np.array_equal(ids, np.arange(len(ids))):
