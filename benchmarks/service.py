@@ -36,8 +36,6 @@ import platform
 import random
 import resource
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -52,8 +50,8 @@ import httpx
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-NAVM = [PYTHON, "-m", "navm"]
+sys.path.insert(0, str(ROOT))
+from tests.runtime.service_support import NAVM, Server, start_server as start  # noqa: E402  (the tests' real server)
 GHZ = (ROOT / "examples" / "ghz.qbc").read_text()
 TERMINAL = ("COMPLETED", "FAILED", "CANCELLED")
 
@@ -67,12 +65,6 @@ def navm_cli(*args: str) -> str:
 
 def set_running(db: str, tenant: str, max_running: int) -> None:
     navm_cli("tenants", "set", tenant, "--max-running", str(max_running), "--db", db)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def raise_open_files(wanted: int) -> tuple[int, int]:
@@ -143,44 +135,12 @@ def children(pid: int) -> list[int]:
     return out
 
 
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-
-    def log_tail(self, n: int = 40) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
-
-
 def start_server(db: str, workers: int, log: Path) -> Server:
-    port = free_port()
-    handle = log.open("ab")
-    proc = subprocess.Popen([*NAVM, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db,
-                             "--workers", str(workers)], stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"navm serve exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return Server(url, proc, log)
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    raise SystemExit(f"navm serve did not become ready:\n{log.read_text()}")
+    return start(db, log, "--workers", str(workers), timeout_s=120)
+
+
+def log_tail(server: Server, n: int = 40) -> str:
+    return "\n".join(server.log.read_text(errors="replace").splitlines()[-n:])
 
 
 # -- requests
@@ -567,12 +527,12 @@ def main() -> int:
         if args.streams > 0:
             ok &= asyncio.run(streams_phase(args, server, key, admin_key, tenant, db))
     except BaseException:
-        print(server.log_tail(), file=sys.stderr)
+        print(log_tail(server), file=sys.stderr)
         raise
     finally:
         server.stop()
     if server.log.read_text(errors="replace").count("Traceback"):
-        print(f"the server logged errors (log: {server.log}):\n{server.log_tail()}")
+        print(f"the server logged errors (log: {server.log}):\n{log_tail(server)}")
     else:
         shutil.rmtree(tmp, ignore_errors=True)
     print("all checks passed" if ok else "SOME CHECKS FAILED")
