@@ -152,17 +152,22 @@ class Client:
                options: dict | None = None, tags: list[str] | tuple[str, ...] = (),
                idempotency_key: str | None = None) -> dict:
         """Submit a file path, source text (with `format`) or a Kirin kernel; the job (id, state, …)."""
-        body = self._job_body(program, format, filename, target, backend, shots, seed, noise, options, tags)
+        body = self._job_body(program, format=format, filename=filename, target=target, backend=backend,
+                              shots=shots, seed=seed, noise=noise, options=options, tags=tags)
         key = idempotency_key or str(uuid.uuid4())
         return self._request("POST", "/v1/jobs", json=body, headers={"Idempotency-Key": key}, idempotent=True).json()
 
     def validate(self, program, *, format: str | None = None, filename: str | None = None, target: str = "zoned",
                  backend: str = "statevector", noise: str = "program", options: dict | None = None) -> dict:
-        body = self._job_body(program, format, filename, target, backend, 0, 0, noise, options, ())
+        body = self._job_body(program, format=format, filename=filename, target=target, backend=backend, shots=0,
+                              noise=noise, options=options)
         return self._request("POST", "/v1/jobs:validate", json=body, idempotent=True).json()
 
     @staticmethod
-    def _job_body(program, format, filename, target, backend, shots, seed, noise, options, tags) -> dict:
+    def _job_body(program, *, format: str | None = None, filename: str | None = None, target: str = "zoned",
+                  backend: str = "statevector", shots: int = 1024, seed: int = 0, noise: str = "program",
+                  options: dict | None = None, tags=()) -> dict:
+        """A JobRequest body; `submit`'s keywords, which `add_to_batch` takes too."""
         body = program_body(program, format, filename)
         if body.get("filename") is None:
             body.pop("filename")
@@ -252,10 +257,7 @@ class Client:
                              idempotent=False).json()
 
     def add_to_batch(self, batch_id: str, program, **kwargs) -> dict:
-        body = self._job_body(program, kwargs.pop("format", None), kwargs.pop("filename", None),
-                              kwargs.pop("target", "zoned"), kwargs.pop("backend", "statevector"),
-                              kwargs.pop("shots", 1024), kwargs.pop("seed", 0), kwargs.pop("noise", "program"),
-                              kwargs.pop("options", None), kwargs.pop("tags", ()))
+        body = self._job_body(program, **kwargs)
         return self._request("POST", f"/v1/batches/{batch_id}/jobs", json=body,
                              headers={"Idempotency-Key": str(uuid.uuid4())}, idempotent=True).json()
 

@@ -22,17 +22,11 @@ def purity(rho: np.ndarray) -> np.ndarray:
 
 def reduced(rho: np.ndarray, keep: tuple[int, ...]) -> np.ndarray:
     """The reduced state of the kept qubits (ordered as given), (T, 2^k, 2^k)."""
-    t = rho.reshape(-1, 2, 2, 2, 2, 2, 2)
-    traced = [q for q in range(3) if q not in keep]
-    letters_in = "abc"
-    letters_out = "def"
-    row = [letters_in[q] for q in range(3)]
-    col = [letters_out[q] if q in keep else letters_in[q] for q in range(3)]
-    out = "".join(letters_in[q] for q in keep) + "".join(letters_out[q] for q in keep)
-    spec = f"t{''.join(row)}{''.join(col)}->t{out}"
+    rows, cols = "abc", "def"
+    col = "".join(cols[q] if q in keep else rows[q] for q in range(3))  # a traced qubit: row label = column label
+    out = "".join(rows[q] for q in keep) + "".join(cols[q] for q in keep)
     k = len(keep)
-    del traced
-    return np.einsum(spec, t).reshape(-1, 2**k, 2**k)
+    return np.einsum(f"t{rows}{col}->t{out}", rho.reshape(-1, 2, 2, 2, 2, 2, 2)).reshape(-1, 2**k, 2**k)
 
 
 def concurrence(rho2: np.ndarray) -> np.ndarray:
@@ -61,8 +55,13 @@ def entropy_bits(rho1: np.ndarray) -> np.ndarray:
     a, d = np.real(rho1[:, 0, 0]), np.real(rho1[:, 1, 1])
     gap = np.sqrt((a - d) ** 2 + 4 * np.abs(rho1[:, 0, 1]) ** 2)
     trace = a + d
-    out = np.zeros(len(rho1))
-    for lam in ((trace + gap) / 2, (trace - gap) / 2):
+    return _two_level_entropy((trace + gap) / 2, (trace - gap) / 2)
+
+
+def _two_level_entropy(*eigenvalues: np.ndarray) -> np.ndarray:
+    """−Σ λ log2 λ over a qubit's two eigenvalues (0 log 0 = 0)."""
+    out = np.zeros(np.shape(eigenvalues[0]))
+    for lam in eigenvalues:
         lam = np.clip(lam, 0.0, 1.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             out -= np.where(lam > 1e-12, lam * np.log2(lam), 0.0)
@@ -123,16 +122,16 @@ def pair_concurrences(c: np.ndarray) -> np.ndarray:
         return np.zeros((0, 3))
     from navm.runtime.health.density import batch_size
 
-    padded = np.zeros((batch_size(len(c)), 4, 4, 4), np.float32)
-    padded[:, 0, 0, 0] = 1.0  # padding rows: the maximally mixed state
-    padded[:len(c)] = c
-    out = np.asarray(_concurrence_kernel("cholesky")(padded), dtype=np.float64)[:len(c)]
+    def run(factor: str, rows: np.ndarray) -> np.ndarray:
+        padded = np.zeros((batch_size(len(rows)), 4, 4, 4), np.float32)
+        padded[:, 0, 0, 0] = 1.0  # padding rows: the maximally mixed state
+        padded[:len(rows)] = rows
+        return np.asarray(_concurrence_kernel(factor)(padded), dtype=np.float64)[:len(rows)]
+
+    out = run("cholesky", c)
     bad = np.flatnonzero(~np.isfinite(out).all(axis=1))
     if len(bad):
-        again = np.zeros((batch_size(len(bad)), 4, 4, 4), np.float32)
-        again[:, 0, 0, 0] = 1.0
-        again[:len(bad)] = c[bad]
-        out[bad] = np.asarray(_concurrence_kernel("eigh")(again), dtype=np.float64)[:len(bad)]
+        out[bad] = run("eigh", c[bad])
     return out
 
 
@@ -169,12 +168,7 @@ def _concurrence_kernel(factor: str):
 
 
 def _bloch_entropy(radius: np.ndarray) -> np.ndarray:
-    out = np.zeros_like(radius)
-    for lam in ((1 + radius) / 2, (1 - radius) / 2):
-        lam = np.clip(lam, 0.0, 1.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out -= np.where(lam > 1e-12, lam * np.log2(lam), 0.0)
-    return out
+    return _two_level_entropy((1 + radius) / 2, (1 - radius) / 2)
 
 
 def node_concurrence(pairs: np.ndarray) -> np.ndarray:

@@ -43,6 +43,7 @@ class JobManager:
     poll_s: float = 0.05
     billing: list = field(default_factory=list)
     finished: dict = field(default_factory=dict)  # end state -> count, for metrics
+    _time_limits: dict = field(default_factory=dict, init=False, repr=False)  # job id -> seconds
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -141,15 +142,13 @@ class JobManager:
                            f"{self.limits.memory_limit_mb:g} MiB")
 
     def _time_limit(self, job_id: str) -> float:
-        if not hasattr(self, "_limits_cache"):
-            self._limits_cache: dict[str, float] = {}
-        if job_id not in self._limits_cache:
+        if job_id not in self._time_limits:
             with self.db.read() as conn:
                 opts = conn.execute(select(jobs.c.options).where(jobs.c.id == job_id)).scalar_one_or_none() or {}
             asked = opts.get("time_limit_s")
-            self._limits_cache[job_id] = min(float(asked), self.limits.time_limit_s) if asked else \
+            self._time_limits[job_id] = min(float(asked), self.limits.time_limit_s) if asked else \
                 self.limits.time_limit_s
-        return self._limits_cache[job_id]
+        return self._time_limits[job_id]
 
     def _kill(self, job_id: str, kind: str, detail: str) -> None:
         failure = {"type": kind, "detail": detail, "diagnostic": None}
@@ -168,7 +167,7 @@ class JobManager:
 
     def _finished(self, job_id: str, state: str) -> None:
         self.finished[state] = self.finished.get(state, 0) + 1
-        getattr(self, "_limits_cache", {}).pop(job_id, None)
+        self._time_limits.pop(job_id, None)
         if not self.billing:
             return
         with self.db.read() as conn:

@@ -43,6 +43,18 @@ def diagnostic(err: NavmError) -> dict:
             "column": loc.column if loc else None, "notes": list(err.notes), "rendered": err.render()}
 
 
+def compile_job(job: dict, extra_pass_options: tuple[str, ...] = ()):
+    """The job's program compiled as it asked (a job row, or a JobSpec as a dict): the worker's compile
+    and `:validate`'s. Raises NavmError, or DynamicValueError for a dynamic circuit."""
+    import navm
+
+    options = job["options"] or {}
+    return navm.compile(job["source"], job["target"], language=LANGUAGES[job["format"]], noise=job["noise"],
+                        seed=options.get("compile_seed"),
+                        pass_options=(*options.get("pass_options", ()), *extra_pass_options),
+                        source_name=job["filename"])
+
+
 def segment_seed(seed: int, index: int, segments: int) -> int:
     if segments == 1:
         return seed
@@ -61,6 +73,9 @@ class JobContext:
     @property
     def token(self) -> int:
         return self.job["token"]
+
+    def log_text(self) -> bytes:
+        return ("\n".join(self.log_lines) + "\n").encode()
 
     def log(self, line: str) -> None:
         self.log_lines.append(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {line}")
@@ -128,7 +143,6 @@ def execute(db: Database, job: dict, *, max_qubits: int | None = None) -> str:
 
 
 def _execute(ctx: JobContext, cpu0: float, max_qubits: int | None) -> str:
-    import navm
     from navm.runtime.jobs.backends import available
     from navm.runtime.vm import DynamicValueError
 
@@ -138,9 +152,7 @@ def _execute(ctx: JobContext, cpu0: float, max_qubits: int | None) -> str:
     ctx.log(f"attempt {job['attempts']}: compiling {job['filename']} ({job['format']}) for {job['target']}")
     t0 = time.perf_counter()
     try:
-        compiled = navm.compile(job["source"], job["target"], language=LANGUAGES[job["format"]], noise=job["noise"],
-                                seed=options.get("compile_seed"), pass_options=options.get("pass_options", ()),
-                                source_name=job["filename"])
+        compiled = compile_job(job)
     except DynamicValueError:
         return _run_dynamic(ctx, cpu0, max_qubits)
     ctx.log(f"compiled in {time.perf_counter() - t0:.3f} s: {compiled.num_qubits} qubits, {len(compiled.table)} rows")
@@ -237,7 +249,7 @@ def _complete(ctx: JobContext, result, num_qubits: int, run_s: float, cpu0: floa
         np.save(buf, np.asarray(result.state))
         made["state.npy"] = ("application/octet-stream", buf.getvalue())
     ctx.log(f"completed: {result.shots:,} shots on {result.backend} in {run_s:.3f} s")
-    made["log.txt"] = ("text/plain; charset=utf-8", ("\n".join(ctx.log_lines) + "\n").encode())
+    made["log.txt"] = ("text/plain; charset=utf-8", ctx.log_text())
     with ctx.db.write() as conn:
         ctx._fence(conn, progress_done=result.shots, progress_total=result.shots)
         for name, (media, content) in made.items():
@@ -254,7 +266,7 @@ def _fail(ctx: JobContext, kind: str, detail: str, diag: dict | None, cpu0: floa
     ctx.log_lines.append(f"failed: {detail}")
     with ctx.db.write() as conn:
         put_artifact(conn, ctx.job["id"], "log.txt", "text/plain; charset=utf-8",
-                     ("\n".join(ctx.log_lines) + "\n").encode())
+                     ctx.log_text())
         usage = record_usage(conn, ctx.job, S.FAILED, 0, _cpu_seconds() - cpu0, 0.0)
         if not transition(conn, ctx.job["id"], S.FAILED, token=ctx.token, failure=failure,
                           event={"failure": failure, "usage": usage}):

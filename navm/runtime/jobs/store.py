@@ -207,10 +207,7 @@ def cancel_job(db: Database, job_id: str, tenant: str) -> dict | None:
 
 
 def tenant_quotas(conn: Connection) -> dict[str, Quotas]:
-    from navm.runtime.jobs.tenants import DEFAULT_QUOTAS
-
-    return {r["name"]: Quotas(**{k: r[k] for k in DEFAULT_QUOTAS})
-            for r in conn.execute(select(tenants)).mappings()}
+    return {r["name"]: Quotas.of_row(r) for r in conn.execute(select(tenants)).mappings()}
 
 
 def claim_next(db: Database, worker: str, busy_tenants: dict[str, int] | None = None) -> dict | None:

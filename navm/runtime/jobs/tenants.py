@@ -43,6 +43,10 @@ class Quotas:
     rate_per_s: float
     burst: int
 
+    @classmethod
+    def of_row(cls, row) -> "Quotas":
+        return cls(**{k: row[k] for k in DEFAULT_QUOTAS})
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -95,7 +99,7 @@ def quotas(db: Database, name: str) -> Quotas:
         row = conn.execute(select(tenants).where(tenants.c.name == name)).mappings().first()
     if row is None:
         raise NavmError(f"no tenant {name!r}")
-    return Quotas(**{k: row[k] for k in DEFAULT_QUOTAS})
+    return Quotas.of_row(row)
 
 
 def create_key(db: Database, tenant: str, scopes: frozenset[str]) -> str:

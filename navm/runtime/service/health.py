@@ -63,7 +63,6 @@ class HealthService:
         self._subs: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue]] = set()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._edges = None
 
     # -- heartbeats
     def beat(self) -> dict:
@@ -133,13 +132,6 @@ class HealthService:
             return int(self.lattice.table.row_of(int(node)))
         except (NavmError, KeyError, IndexError, ValueError, OverflowError):
             return None
-
-    def edges(self):
-        if self._edges is None:
-            from navm.backends.routing_table.route import edge_costs
-
-            self._edges = edge_costs(self.lattice.table)
-        return self._edges
 
 
 def public_summary(s: dict) -> dict:

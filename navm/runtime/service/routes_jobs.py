@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -88,17 +89,14 @@ def accepted(db, job: dict, new: bool) -> JSONResponse:
 
 @router.post("/jobs:validate", summary="Compile a program without running it")
 def validate(request: Request, body: JobRequest, who: Principal = Depends(require("submit"))) -> dict:
-    import navm
     from navm.diagnostics import NavmError
-    from navm.runtime.jobs.runner import LANGUAGES, diagnostic
+    from navm.runtime.jobs.runner import compile_job, diagnostic
     from navm.runtime.vm import DynamicValueError
 
     state = _state(request)
     spec = job_spec(state, body)
-    bounded = (*spec.options.get("pass_options", ()), f"unroll{{max_steps={state.settings.validate_max_steps}}}")
     try:
-        compiled = navm.compile(spec.source, spec.target, language=LANGUAGES[spec.format], noise=spec.noise,
-                                seed=spec.options.get("compile_seed"), pass_options=bounded, source_name=spec.filename)
+        compiled = compile_job(asdict(spec), (f"unroll{{max_steps={state.settings.validate_max_steps}}}",))
     except DynamicValueError as why:
         return {"valid": True, "dynamic": True, "why_dynamic": why.message, "num_qubits": None, "schedule": None}
     except NavmError as err:
